@@ -6,9 +6,15 @@ Built from YAML by ``race.loader``; passed explicitly to the engine and the rend
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from race.surfaces.base import Surface
+
+
+def bounded(default: Any, low: float | None = None, high: float | None = None, *,
+            doc: str = "") -> Any:
+    """A field whose value the loader checks against [low, high] (either side may be open)."""
+    return field(default=default, metadata={"low": low, "high": high, "doc": doc})
 
 
 @dataclass(frozen=True)
@@ -25,16 +31,16 @@ class Racer:
 @dataclass(frozen=True)
 class Squares:
     show: bool = True
-    scale: float | None = None           # data units per sqrt(accumulated g^2); None = automatic
-    alpha: float = 0.35
+    scale: float | None = bounded(None, 0.0, 1e6)  # data units per sqrt(acc. g^2); None = auto
+    alpha: float = bounded(0.35, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
 class Trail:
     show: bool = True
     fade: bool = False
-    length: int | None = None            # steps of trail kept; None = all
-    width: float = 2.0
+    length: int | None = bounded(None, 1, None)  # steps of trail kept; None = all
+    width: float = bounded(2.0, 0.0, 50.0)
 
 
 @dataclass(frozen=True)
@@ -42,35 +48,35 @@ class Arrows:
     gradient: bool = False
     step: bool = False
     momentum: bool = False
-    scale: float | None = None           # None = automatic
+    scale: float | None = bounded(None, 0.0, 1e6)  # None = automatic
 
 
 @dataclass(frozen=True)
 class Camera:
-    elev: float = 30.0
+    elev: float = bounded(30.0, -90.0, 90.0)
     azim: float = -60.0
-    dist: float = 10.0
-    orbit: float = 0.0                   # degrees of azimuth per second of video; 0 = fixed camera
+    dist: float = bounded(10.0, 1.0, 100.0)
+    orbit: float = bounded(0.0, -360.0, 360.0)  # degrees of azimuth per second of video; 0 = fixed camera
 
 
 @dataclass(frozen=True)
 class Render:
-    view: str = "contour"                # contour | surface3d
-    layout: str = "single"               # single | side-by-side | grid
-    size: tuple[int, int] = (800, 600)   # pixels
-    dpi: int = 100
-    fps: int = 30
-    steps_per_frame: int | None = None   # None: derived from duration, else 1
-    duration: float | None = None        # seconds of video for the race (hold excluded)
-    hold: float = 1.0                    # seconds the last frame is held
+    view: Literal["contour", "surface3d"] = "contour"
+    layout: Literal["single", "side-by-side", "grid"] = "single"
+    size: tuple[int, int] = bounded((800, 600), 16, 7680)  # pixels, width x height
+    dpi: int = bounded(100, 10, 1200)
+    fps: int = bounded(30, 1, 240)
+    steps_per_frame: int | None = bounded(None, 1, None)  # None: derived from duration, else 1
+    duration: float | None = bounded(None, 0.0, 3600.0)  # seconds of video for the race (hold excluded)
+    hold: float = bounded(1.0, 0.0, 600.0)  # seconds the last frame is held
     timelapse: bool = False              # early steps slow, later ones fast
     loop: bool = True
-    theme: str = "light"                 # light | dark
-    loss_panel: str = "none"             # none | right | bottom
+    theme: Literal["light", "dark"] = "light"
+    loss_panel: Literal["none", "right", "bottom"] = "none"
     legend: bool = True
     wireframe: bool = True
     colormap: str | None = None          # None = the theme's
-    levels: int = 30
+    levels: int = bounded(30, 2, 200)
     squares: Squares = field(default_factory=Squares)
     trail: Trail = field(default_factory=Trail)
     arrows: Arrows = field(default_factory=Arrows)
