@@ -1,0 +1,40 @@
+"""Light and dark colour themes; racer colours must stay readable on both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    background: str        # figure face colour
+    axes: str              # axes face colour (behind the map)
+    foreground: str        # text, ticks, spines
+    grid: str
+    contour_lines: str
+    colormap: str          # filled contours / 3D surface when the scene sets none
+    surface3d: str         # solid surface colour for the 3D view (the article's yellow)
+    wireframe: str
+    squares: str           # the accumulated-squared-gradient squares
+    diverged: str          # the cross marking where a racer left
+    palette: tuple[str, ...]  # racer colours used when a racer sets none
+
+
+LIGHT = Theme(
+    name="light", background="#ffffff", axes="#ffffff", foreground="#222222", grid="#dddddd",
+    contour_lines="#00000055", colormap="viridis", surface3d="#f2d13a", wireframe="#ffffff",
+    squares="#7f7f7f", diverged="#d62728",
+    palette=("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+             "#17becf"),
+)
+
+DARK = Theme(
+    name="dark", background="#111418", axes="#111418", foreground="#e8e8e8", grid="#333a44",
+    contour_lines="#ffffff40", colormap="magma", surface3d="#e0c030", wireframe="#ffffff",
+    squares="#b0b0b0", diverged="#ff5555",
+    palette=("#4fc3f7", "#ff8a65", "#aed581", "#ffd54f", "#ce93d8", "#f48fb1", "#80cbc4",
+             "#ffffff"),
+)
+
+THEMES = {theme.name: theme for theme in (LIGHT, DARK)}
