@@ -1,0 +1,79 @@
+"""Write a file or folder atomically: into a temporary sibling, renamed over the target at the end."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from race.errors import RenderError
+
+
+def prepare_folder(target: Path) -> None:
+    """Create the target's folder, or raise a one-line RenderError if we cannot write there."""
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RenderError(f"{target}: cannot create folder {folder}: "
+                          f"{exc.strerror or exc}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise RenderError(f"{target}: folder {folder} is not writable")
+    if target.is_dir() and target.suffix:
+        raise RenderError(f"{target}: is a folder, expected a file name")
+
+
+@contextmanager
+def atomic_path(target: Path, *, folder: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; on success it replaces ``target``.
+
+    On any exception (KeyboardInterrupt included) the temporary is removed and ``target`` is left
+    exactly as it was.
+    """
+    target = Path(target)
+    prepare_folder(target)
+    prefix = f".{target.name}."
+    if folder:
+        temp = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
+    else:
+        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp" + target.suffix,
+                                        dir=target.parent)
+        os.close(handle)
+        temp = Path(name)
+    try:
+        yield temp
+        if folder:
+            _swap_folder(temp, target)
+        else:
+            os.replace(temp, target)
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def _swap_folder(temp: Path, target: Path) -> None:
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+        os.replace(target, old / "previous")
+        try:
+            os.replace(temp, target)
+        except BaseException:
+            os.replace(old / "previous", target)
+            raise
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(temp, target)
+
+
+def _remove(temp: Path) -> None:
+    if temp.is_dir():
+        shutil.rmtree(temp, ignore_errors=True)
+    else:
+        try:
+            temp.unlink()
+        except FileNotFoundError:
+            pass
