@@ -48,6 +48,7 @@ def atomic_path(target: Path, *, folder: bool = False) -> Iterator[Path]:
         if folder:
             _swap_folder(temp, target)
         else:
+            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
             os.replace(temp, target)
     except BaseException:
         _remove(temp)
@@ -67,6 +68,12 @@ def _swap_folder(temp: Path, target: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(temp, target)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _remove(temp: Path) -> None:
