@@ -75,6 +75,7 @@ def run_racer(surface: Surface, racer: Racer, steps: int,
     stopped_at = np.full(n, NOT_YET)
     moving = np.ones(n, dtype=bool)
 
+    bounds = _escape_bounds(surface)
     loss, grad = _evaluate(surface, params)
     for k in range(steps + 1):
         positions[k], losses[k], gradients[k] = params, loss, grad
@@ -85,7 +86,8 @@ def run_racer(surface: Surface, racer: Racer, steps: int,
         if k == steps:
             break
         if stop_tolerance is not None:
-            settled = moving & np.all(np.abs(grad) < stop_tolerance, axis=1)
+            small = np.abs(grad) < stop_tolerance
+            settled = moving & small[:, 0] & small[:, 1]
             stopped_at[settled] = k
             moving &= ~settled
         if not moving.any():
@@ -94,9 +96,7 @@ def run_racer(surface: Surface, racer: Racer, steps: int,
 
         new_params, new_state = optimizer.update(params, grad, state, config)
         new_loss, new_grad = _evaluate(surface, new_params)
-        escaped = moving & ~(np.isfinite(new_params).all(axis=1) & np.isfinite(new_loss)
-                             & np.isfinite(new_grad).all(axis=1)
-                             & surface.contains(new_params[:, 0], new_params[:, 1], ESCAPE_MARGIN))
+        escaped = moving & ~_in_race(new_params, new_loss, new_grad, bounds)
         diverged_at[escaped] = k + 1
         moving &= ~escaped
         if moving.all():
@@ -113,11 +113,26 @@ def run_racer(surface: Surface, racer: Racer, steps: int,
 
 def _evaluate(surface: Surface, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     x, y = params[:, 0], params[:, 1]
+    grad = np.empty_like(params)
     with np.errstate(all="ignore"):
-        loss = np.asarray(surface.value(x, y), dtype=np.float64) * np.ones_like(x)
-        gx, gy = surface.gradient(x, y)
-        grad = np.stack([np.broadcast_to(gx, x.shape), np.broadcast_to(gy, y.shape)], axis=1)
-    return loss, grad.astype(np.float64)
+        loss = np.broadcast_to(np.asarray(surface.value(x, y), dtype=np.float64), x.shape)
+        grad[:, 0], grad[:, 1] = surface.gradient(x, y)
+    return loss, grad
+
+
+def _escape_bounds(surface: Surface) -> tuple[float, float, float, float]:
+    """Centre and half-widths of the region a ball may roam before it counts as diverged."""
+    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
+    return ((x0 + x1) / 2, (y0 + y1) / 2,
+            (x1 - x0) * (0.5 + ESCAPE_MARGIN), (y1 - y0) * (0.5 + ESCAPE_MARGIN))
+
+
+def _in_race(params: np.ndarray, loss: np.ndarray, grad: np.ndarray, bounds) -> np.ndarray:
+    """Finite value and gradient, and within the escape bounds (NaN compares False)."""
+    cx, cy, hx, hy = bounds
+    with np.errstate(invalid="ignore"):
+        return (np.isfinite(loss + grad[:, 0] + grad[:, 1])
+                & (np.abs(params[:, 0] - cx) <= hx) & (np.abs(params[:, 1] - cy) <= hy))
 
 
 def _select_state(moving: np.ndarray, new_state, old_state):
