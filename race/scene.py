@@ -57,6 +57,8 @@ class Camera:
     azim: float = -60.0
     dist: float = bounded(10.0, 1.0, 100.0)
     orbit: float = bounded(0.0, -360.0, 360.0)  # degrees of azimuth per second of video; 0 = fixed camera
+    # perspective: 1 = a 90° field of view, larger is flatter; None = orthographic
+    focal_length: float | None = bounded(1.0, 0.05, 100.0)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Render:
     legend: bool = True
     wireframe: bool = True
     colormap: str | None = None          # None = the theme's
+    surface_color: str | None = None     # 3D view: one solid colour (e.g. "#f2d13a"); None = by height
     levels: int = bounded(30, 2, 200)
     squares: Squares = field(default_factory=Squares)
     trail: Trail = field(default_factory=Trail)
