@@ -19,6 +19,12 @@ class Theme:
     squares: str           # the accumulated-squared-gradient squares
     diverged: str          # the cross marking where a racer left
     palette: tuple[str, ...]  # racer colours used when a racer sets none
+    gradient_arrow: str = "#00b8d4"   # -gradient overlay (cyan, as the original app)
+    step_arrow: str = "#222222"       # the step actually taken
+    momentum_arrow: str = "#d500f9"   # momentum buffer / first moment (magenta)
+    outline: str = "#111111"          # thin outline that keeps balls and trails readable on any map
+    panel: str = "#f4f4f4"            # loss panel face
+    minima: str = "#ffffff"           # minimum markers
 
 
 LIGHT = Theme(
@@ -35,6 +41,8 @@ DARK = Theme(
     squares="#b0b0b0", diverged="#ff5555",
     palette=("#4fc3f7", "#ff8a65", "#aed581", "#ffd54f", "#ce93d8", "#f48fb1", "#80cbc4",
              "#ffffff"),
+    gradient_arrow="#18ffff", step_arrow="#f5f5f5", momentum_arrow="#ea80fc", outline="#000000",
+    panel="#181c22", minima="#ffffff",
 )
 
 THEMES = {theme.name: theme for theme in (LIGHT, DARK)}

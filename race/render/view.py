@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from importlib import import_module
+from typing import Hashable, Protocol
 
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from race.engine import Race
+from race.errors import RenderError
 from race.render.theme import Theme
 
 
@@ -17,6 +19,17 @@ class View(Protocol):
     The driver calls ``draw_static`` once (surface, contours, axes, minima: everything that never
     moves), caches the rendered background, then for every frame calls ``update(step)`` and draws
     only the artists it returns over the restored background (Agg blitting).
+
+    Rules the driver relies on:
+
+    - Create every moving artist in ``draw_static`` and return all of them from every
+      ``update`` (hide the ones that have nothing to show with ``set_visible(False)``). The driver
+      marks them animated so the cached background never contains them.
+    - Optional class attribute ``projection`` (e.g. ``"3d"``): the driver creates the view's axes
+      with it. Default: a plain 2D axes.
+    - Optional method ``background_key(step) -> Hashable``: when its value changes between two
+      frames the driver redraws and re-caches the static layers (a moving camera returns something
+      new every frame; a view whose background never changes need not define it).
     """
 
     def __init__(self, ax: Axes, race: Race, theme: Theme, racers: tuple[int, ...]) -> None: ...
@@ -24,3 +37,28 @@ class View(Protocol):
     def draw_static(self) -> None: ...
 
     def update(self, step: int) -> list[Artist]: ...
+
+
+# name -> "module:Class", imported on first use so a view's heavy imports cost nothing unless used
+VIEWS: dict[str, str] = {
+    "contour": "race.render.contour:ContourView",
+    "surface3d": "race.render.surface3d:Surface3DView",
+}
+
+
+def view_class(name: str) -> type:
+    """The View class registered as ``name``; RenderError if unknown or not importable."""
+    try:
+        module_name, class_name = VIEWS[name].split(":")
+    except KeyError:
+        raise RenderError(f"unknown view {name!r}; known: {', '.join(VIEWS)}") from None
+    try:
+        return getattr(import_module(module_name), class_name)
+    except (ImportError, AttributeError) as exc:
+        raise RenderError(f"the {name} view is not available: {exc}") from None
+
+
+def background_key(view: object, step: int) -> Hashable:
+    """The view's background key at ``step``, or None for views with a fixed background."""
+    key = getattr(view, "background_key", None)
+    return None if key is None else key(step)
