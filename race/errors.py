@@ -36,8 +36,8 @@ class ExpressionError(RaceError, ValueError):
     """A surface expression is not one we accept; the message quotes the offending piece."""
 
 
-class LimitError(RaceError):
-    """A request exceeds one of the documented size limits."""
+class LimitError(SceneError):
+    """A request exceeds one of the documented size limits (see race.limits)."""
 
 
 class RenderError(RaceError):

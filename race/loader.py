@@ -40,13 +40,19 @@ class Source:
     file: str | None
     lines: Mapping[tuple, int]
 
-    def error(self, path: tuple, message: str) -> SceneError:
+    def error(self, path: tuple, message: str, kind: type = SceneError) -> SceneError:
         line = None
         for depth in range(len(path), -1, -1):
             line = self.lines.get(path[:depth])
             if line is not None:
                 break
-        return SceneError(message, file=self.file, key=key_name(path) or None, line=line)
+        return kind(message, file=self.file, key=key_name(path) or None, line=line)
+
+    def check_limit(self, path: tuple, name: str, value: int, what: str) -> None:
+        try:
+            limits.check(name, value, what)
+        except LimitError as exc:
+            raise self.error(path, exc.reason, LimitError) from None
 
 
 def key_name(path: Iterable) -> str:
@@ -62,44 +68,53 @@ def key_name(path: Iterable) -> str:
 
 def read_yaml(text: str, file: str | None) -> tuple[Any, dict[tuple, int]]:
     """Parse one YAML document safely; return the data and a map of key paths to lines."""
-    limits.check("MAX_FILE_BYTES", len(text.encode("utf-8", "replace")), "the scene file's size")
-    loader = yaml.SafeLoader(text)
     try:
+        limits.check("MAX_FILE_BYTES", len(text.encode("utf-8", "replace")), "the file's size")
+    except LimitError as exc:
+        raise LimitError(exc.reason, file=file) from None
+    loader = None
+    try:
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         if node is None:
             raise SceneError("the file is empty; expected a mapping with 'surface' and 'racers'",
                              file=file)
         lines: dict[tuple, int] = {}
-        _index_lines(node, (), lines, [0])
+        _index_lines(node, (), lines, [0], file)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or "invalid YAML").strip()
         raise SceneError(f"not valid YAML: {problem}", file=file,
                          line=mark.line + 1 if mark else None) from None
+    except yaml.reader.ReaderError as exc:
+        raise SceneError(f"not valid YAML: character {exc.character:#x} is not allowed",
+                         file=file) from None
     except yaml.YAMLError as exc:
         raise SceneError(f"not valid YAML: {str(exc).splitlines()[0]}", file=file) from None
     except RecursionError:
         raise SceneError("YAML nested too deeply", file=file) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return data, lines
 
 
-def _index_lines(node: yaml.Node, path: tuple, lines: dict, count: list) -> None:
+def _index_lines(node: yaml.Node, path: tuple, lines: dict, count: list, file: str | None) -> None:
     count[0] += 1
     if count[0] > limits.limit("MAX_YAML_NODES"):
         raise LimitError(f"the YAML has over {limits.limit('MAX_YAML_NODES'):,} nodes "
-                         "(an anchor/alias bomb?); raise it with RACE_MAX_YAML_NODES=N")
+                         "(an anchor/alias bomb?); raise it with RACE_MAX_YAML_NODES=N",
+                         file=file)
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else str(key.start_mark.line)
             lines.setdefault(path + (name,), key.start_mark.line + 1)
-            _index_lines(value, path + (name,), lines, count)
+            _index_lines(value, path + (name,), lines, count, file)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index_lines(item, path + (index,), lines, count)
+            _index_lines(item, path + (index,), lines, count, file)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +210,7 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
 
     surface = build_surface(data["surface"], source)
     steps = to_int(data.get("steps", DEFAULT_STEPS), ("steps",), source, low=1)
-    limits.check("MAX_STEPS", steps, f"{source.file or 'scene'}: steps")
+    source.check_limit(("steps",), "MAX_STEPS", steps, "the step count")
     stop = data.get("stop_tolerance")
     stop = None if stop is None else to_float(stop, ("stop_tolerance",), source, low=0.0,
                                               open_low=True)
@@ -206,7 +221,7 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     if not isinstance(racers_raw, list) or not racers_raw:
         raise source.error(("racers",), "expected a non-empty list of racers, each a mapping "
                                         "with an 'optimizer'")
-    limits.check("MAX_RACERS", len(racers_raw), "the number of racers")
+    source.check_limit(("racers",), "MAX_RACERS", len(racers_raw), "the number of racers")
     palette = THEMES[render.theme].palette
     racers: list[Racer] = []
     for index, item in enumerate(racers_raw):
@@ -214,8 +229,9 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     racers = unique_labels(racers)
 
     total_starts = sum(len(r.starts) for r in racers)
-    limits.check("MAX_STARTS", total_starts, "racer-starts over all racers")
-    limits.check("MAX_SAMPLES", total_starts * (steps + 1), "racer-starts x steps")
+    source.check_limit(("racers",), "MAX_STARTS", total_starts, "the number of racer-starts")
+    source.check_limit(("steps",), "MAX_SAMPLES", total_starts * (steps + 1),
+                       "racer-starts x (steps + 1)")
 
     title = data.get("title")
     if title is None:
@@ -327,7 +343,7 @@ def build_starts(data: dict, path: tuple, surface: Surface, source: Source):
             raise source.error(spath + ("grid",), f"expected [nx, ny], got {describe(counts)}")
         nx = to_int(counts[0], spath + ("grid", 0), source, low=1)
         ny = to_int(counts[1], spath + ("grid", 1), source, low=1)
-        limits.check("MAX_STARTS", nx * ny, "the start grid's size")
+        source.check_limit(spath + ("grid",), "MAX_STARTS", nx * ny, "the start grid's size")
         xlim = to_range(value.get("xlim", surface.xlim), spath + ("xlim",), source)
         ylim = to_range(value.get("ylim", surface.ylim), spath + ("ylim",), source)
         import numpy as np
@@ -341,7 +357,7 @@ def build_starts(data: dict, path: tuple, surface: Surface, source: Source):
     if not isinstance(value, list) or not value:
         raise source.error(spath, f"expected a list of [x, y] points or {{grid: [nx, ny]}}, "
                                   f"got {describe(value)}")
-    limits.check("MAX_STARTS", len(value), "the number of starts")
+    source.check_limit(spath, "MAX_STARTS", len(value), "the number of starts")
     return tuple(to_point(p, spath + (i,), surface, source) for i, p in enumerate(value))
 
 
