@@ -1,0 +1,75 @@
+"""SGD, with optional momentum, dampening and Nesterov momentum: ``torch.optim.SGD``.
+
+    g ← ±∇f(θ) + λ θ
+    b ← g on the first step, then b ← μ b + (1 - τ) g        (if μ ≠ 0)
+    d ← g + μ b if nesterov, else b                           (if μ ≠ 0; else d ← g)
+    θ ← θ - lr · d
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from race.optimizers import common
+
+
+class SGDState(NamedTuple):
+    step: int
+    momentum_buffer: np.ndarray | None  # None when momentum is 0
+
+
+@dataclass(frozen=True)
+class SGDConfig:
+    lr: float = 1e-3
+    momentum: float = 0.0
+    dampening: float = 0.0
+    weight_decay: float = 0.0
+    nesterov: bool = False
+    maximize: bool = False
+
+    def __post_init__(self) -> None:
+        common.non_negative(self, common.LR, common.MOMENTUM, common.WEIGHT_DECAY)
+        if self.nesterov:
+            message = "Nesterov momentum requires a momentum and zero dampening"
+            common.require(self.momentum > 0, "momentum", message)
+            common.require(self.dampening == 0, "dampening", message)
+
+
+@dataclass(frozen=True)
+class MomentumConfig(SGDConfig):
+    """``torch.optim.SGD`` with ``momentum=0.9``."""
+
+    momentum: float = 0.9
+
+
+@dataclass(frozen=True)
+class NesterovConfig(SGDConfig):
+    """``torch.optim.SGD`` with ``momentum=0.9, nesterov=True``."""
+
+    momentum: float = 0.9
+    nesterov: bool = True
+
+
+def init(params: np.ndarray, config: SGDConfig) -> SGDState:
+    return SGDState(0, np.zeros_like(params) if config.momentum != 0 else None)
+
+
+def update(params: np.ndarray, grads: np.ndarray, state: SGDState,
+           config: SGDConfig) -> tuple[np.ndarray, SGDState]:
+    g = common.gradient(params, grads, config.weight_decay, config.maximize)
+    buf = state.momentum_buffer
+    if config.momentum != 0:
+        buf = common.momentum_trace(buf, g, config.momentum, config.dampening, state.step == 0)
+        g = g + config.momentum * buf if config.nesterov else buf
+    return params + (-config.lr) * g, SGDState(state.step + 1, buf)
+
+
+def velocity(state: SGDState) -> np.ndarray | None:
+    return state.momentum_buffer
+
+
+def accumulator(state: SGDState) -> None:
+    return None
