@@ -19,7 +19,6 @@ DEFAULTS = {
     "MAX_SAMPLES": 50_000_000,            # racer-starts x (steps + 1): ~72 bytes each in memory
     "MAX_FRAMES": 100_000,                # video frames
     "MAX_VIDEO_PIXELS": 20_000_000_000,   # frames x width x height
-    "MAX_EXPRESSION_CHARS": 1_000,        # a surface expression
 }
 
 
