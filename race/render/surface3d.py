@@ -1,0 +1,427 @@
+"""The 3D view: the loss surface as a lit mesh, balls rolling on it, and the squares of
+accumulated squared gradient standing at each ball, as the original desktop app drew them."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib.artist import Artist
+from matplotlib.transforms import BboxBase, ScaledTranslation
+from mpl_toolkits.mplot3d import art3d
+
+from race.engine import Race
+from race.errors import RenderError
+from race.render import schedule
+from race.render.surface3d_geometry import (
+    ARROW_FRACTION, MESH_CELLS, SQUARE_FRACTION, Heights, arrow_path, box_aspect, direction,
+    flip_signs, grid, light_direction, reference_gradient, shaded_colors, square_faces, z_per_x)
+from race.render.theme import Theme
+
+BALL_SIZE = 0.035   # ball diameter as a fraction of the view's height
+BALL_LIFT = 0.015   # balls float this fraction of the height range above the surface
+TRAIL_LIFT = 0.004  # and trails this much
+WIREFRAME_WIDTH = 0.6
+CAMERA_TOLERANCE = 6  # decimals of azimuth that make a new background
+
+
+class Surface3DView:
+    """Draws a race on its surface in 3D, into an Axes3D (``projection = "3d"``).
+
+    Static layers (``draw_static``): the surface mesh, solid (``render.surface_color``) or
+    coloured by height with the colormap, lit from beside the camera, with an optional white
+    wireframe; the box with its panes and ticks; the camera from ``render.camera`` (elev, azim;
+    ``dist`` zooms as 10 / dist; ``focal_length`` sets the perspective).
+
+    Moving artists (``update``), created once and animated, all returned every frame in drawing
+    order (squares under trails under arrows under balls under crosses), so they are never hidden
+    by the surface: per racer-start a shaded ball slightly above the surface, a trail on the
+    surface, two translucent upright squares (x–z and y–z planes, one corner at the ball, side
+    ∝ √accumulated g² of that axis, opening downhill, clipped to the box) for racers whose
+    optimizer keeps an accumulator, optional arrows, and a cross where a racer diverged.
+
+    Drawing reaches the whole layout cell the driver gave the axes, not only the square that
+    Axes3D keeps for itself, so blit with the figure's bbox (or the cell's).
+
+    Orbiting camera (``render.camera.orbit`` ≠ 0, ``moves_camera`` True): ``background_key(step)``
+    points the camera for that step and returns its azimuth; whenever it changes the driver must
+    redraw the figure (``canvas.draw()``), re-cache the background, then draw ``update(step)``'s
+    artists. Every frame is then a full redraw, independent of the others, so frames can be
+    rendered in parallel (one figure per process). The time of a step is when the schedule first
+    shows it; a driver that knows each frame's time may call ``set_frame_time(t)`` before
+    ``background_key`` for a camera that also turns while the race is held or in slow motion.
+    """
+
+    projection = "3d"
+
+    def __init__(self, ax, race: Race, theme: Theme, racers: tuple[int, ...]) -> None:
+        self.ax = ax
+        self.race = race
+        self.theme = theme
+        self.racers = tuple(racers)
+        self.scene = race.scene
+        self.render = race.scene.render
+        self.surface = race.scene.surface
+        self.camera = self.render.camera
+        self.moves_camera = self.camera.orbit != 0
+        self.heights = Heights.of(self.surface)
+        self._frame_time: float | None = None
+        self._tracks = [_Track(race.trajectories[i], self) for i in self.racers]
+        self._squares_scale = self._auto_scale(self.render.squares.scale, SQUARE_FRACTION,
+                                               [t.trajectory for t in self._tracks
+                                                if t.trajectory.accumulators is not None])
+        self._arrows_scale = self._auto_scale(self.render.arrows.scale, ARROW_FRACTION,
+                                              [t.trajectory for t in self._tracks])
+        self._artists: list[Artist] = []
+
+    # -- static layers ------------------------------------------------------------------------
+
+    def draw_static(self) -> None:
+        ax = self.ax
+        self._point_camera(self.camera.azim)
+        ax.set_xlim(*self.surface.xlim)
+        ax.set_ylim(*self.surface.ylim)
+        ax.set_zlim(self.heights.low, self.heights.high)
+        ax.set_box_aspect(box_aspect(self.surface), zoom=10.0 / self.camera.dist)
+        if self.camera.focal_length is None:
+            ax.set_proj_type("ortho")
+        else:
+            ax.set_proj_type("persp", focal_length=self.camera.focal_length)
+        ax.computed_zorder = False
+        self._cell = _Cell(ax)
+        self._style_box()
+        self._clip(self._draw_surface())
+        self._create_moving()
+        self._keep_to_cell()
+
+    def _style_box(self) -> None:
+        ax, theme = self.ax, self.theme
+        ax.set_facecolor(theme.axes)
+        pane = _mix(theme.axes, theme.grid, 0.3)
+        lines = _mix(theme.grid, theme.foreground, 0.3)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_pane_color(pane)
+            axis._axinfo["grid"].update(color=lines, linewidth=0.8)  # mplot3d has no setter
+            axis.line.set_color(lines)
+        ax.tick_params(colors=theme.foreground, labelsize=7, pad=0)
+        if self.heights.log:
+            ax.set_zlabel("log₁₀(1 + loss − min)", color=theme.foreground, fontsize=7)
+
+    def _keep_to_cell(self) -> None:
+        """Clip the box's panes, grid, ticks and labels to the cell, and tell layout engines
+        the view needs nothing outside it: a close camera puts much of the box off-cell, and
+        its far tick labels would otherwise make constrained layout shrink the axes to a stamp.
+        """
+        for axis in (self.ax.xaxis, self.ax.yaxis, self.ax.zaxis):
+            parts = [axis.pane, axis.line, axis.gridlines, axis.label, axis.offsetText]
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                parts += [tick.tick1line, tick.tick2line, tick.gridline, tick.label1, tick.label2]
+            for part in parts:  # ticks made later copy these settings from the first one
+                self._clip(part)
+                part.set_clip_on(True)
+        default = self.ax.get_tightbbox
+
+        def tightbbox(renderer=None, *args, for_layout_only: bool = False, **kwargs):
+            if for_layout_only:
+                return self._cell.frozen()
+            return default(renderer, *args, for_layout_only=for_layout_only, **kwargs)
+
+        self.ax.get_tightbbox = tightbbox
+
+    def _draw_surface(self):
+        x, y = grid(self.surface, MESH_CELLS + 1)
+        z = self.heights(x, y)
+        if self.render.surface_color is not None:
+            if not mcolors.is_color_like(self.render.surface_color):
+                raise RenderError(f"render.surface_color: not a colour: "
+                                  f"{self.render.surface_color!r}")
+            rgba = np.broadcast_to(mcolors.to_rgba(self.render.surface_color),
+                                   z.shape + (4,)).copy()
+        else:
+            cmap = _colormap(self.render.colormap or self.theme.colormap)
+            rgba = cmap(np.clip((np.nan_to_num(z) - self.heights.low) / self.heights.span, 0, 1))
+        bx, by, bz = box_aspect(self.surface)
+        scale = (bx / (self.surface.xlim[1] - self.surface.xlim[0]),
+                 by / (self.surface.ylim[1] - self.surface.ylim[0]), bz / self.heights.span)
+        faces = shaded_colors(rgba, x, y, z, scale,
+                              light_direction(self.camera.azim, self.camera.elev),
+                              direction(self.camera.azim, self.camera.elev))
+        # each face takes the colour of its centre: average the four corners
+        faces = 0.25 * (faces[:-1, :-1] + faces[1:, :-1] + faces[:-1, 1:] + faces[1:, 1:])
+        faces = np.pad(faces, ((0, 1), (0, 1), (0, 0)), mode="edge")
+        if self.render.wireframe:
+            alpha = 0.85 if self.render.surface_color is not None else 0.35
+            edge = dict(edgecolor=mcolors.to_rgba(self.theme.wireframe, alpha),
+                        linewidth=WIREFRAME_WIDTH)
+        else:  # edges in the face colours close the hairline seams between faces
+            edge = dict(edgecolor=faces[:-1, :-1].reshape(-1, 4), linewidth=0.3)
+        return self.ax.plot_surface(x, y, z, facecolors=faces, shade=False, rstride=1, cstride=1,
+                                    antialiased=True, zorder=1, **edge)
+
+    # -- moving artists -----------------------------------------------------------------------
+
+    def _create_moving(self) -> None:
+        height_px = self._cell.height
+        ball_points = BALL_SIZE * height_px * 72.0 / self.ax.figure.dpi
+        layers: dict[str, list[Artist]] = {"squares": [], "trails": [], "arrows": [],
+                                          "balls": [], "crosses": []}
+        for track in self._tracks:
+            track.create(ball_points, layers)
+        self._artists = [a for group in layers.values() for a in group]
+        for zorder, artist in enumerate(self._artists, start=10):
+            artist.set_zorder(zorder)
+            artist.set_animated(True)
+            artist.set_visible(False)
+            self._clip(artist)
+
+    def update(self, step: int) -> list[Artist]:
+        for track in self._tracks:
+            track.update(step)
+        if getattr(self.ax, "M", None) is not None:
+            for artist in self._artists:
+                if isinstance(artist, (art3d.Poly3DCollection, art3d.Line3DCollection)) \
+                        and artist.get_visible():
+                    artist.do_3d_projection()
+        return list(self._artists)
+
+    def add_line(self, xs, ys, zs, **kwargs) -> art3d.Line3D:
+        line = art3d.Line3D(xs, ys, zs, **kwargs)
+        if "transform" not in kwargs:
+            line.set_transform(self.ax.transData)
+        self.ax.add_line(line)
+        return line
+
+    def add_collection(self, collection):
+        self.ax.add_collection3d(collection, autolim=False)
+        return collection
+
+    def _clip(self, artist: Artist) -> None:
+        artist.set_clip_path(None)
+        artist.set_clip_box(self._cell)
+
+    # -- camera -------------------------------------------------------------------------------
+
+    def set_frame_time(self, seconds: float) -> None:
+        """Use this video time (instead of the schedule's) for the next ``background_key``."""
+        self._frame_time = float(seconds)
+
+    def azimuth(self, step: int) -> float:
+        """The camera's azimuth at ``step``: the scene's azim turned by orbit × video time."""
+        if not self.moves_camera:
+            return self.camera.azim
+        seconds = self._frame_time if self._frame_time is not None else self._step_time(step)
+        return (self.camera.azim + self.camera.orbit * seconds + 180.0) % 360.0 - 180.0
+
+    def background_key(self, step: int):
+        """None for a fixed camera; else points the camera for ``step`` and returns its azimuth,
+        which changes (so the driver redraws the background) whenever the camera moved."""
+        if not self.moves_camera:
+            return None
+        azim = round(self.azimuth(step), CAMERA_TOLERANCE)
+        self._point_camera(azim)
+        return azim
+
+    def _point_camera(self, azim: float) -> None:
+        self.ax.view_init(elev=self.camera.elev, azim=azim)
+
+    def _step_time(self, step: int) -> float:
+        if not hasattr(self, "_schedule"):
+            shown = np.asarray(schedule.frame_steps(self.render, self.scene.steps))
+            steps, first = np.unique(shown, return_index=True)
+            self._schedule = (steps, first / self.render.fps)
+        steps, times = self._schedule
+        return float(np.interp(step, steps, times))
+
+    # -- scales -------------------------------------------------------------------------------
+
+    def _auto_scale(self, given: float | None, fraction: float, trajectories) -> float:
+        if given is not None:
+            return given
+        span = max(self.surface.xlim[1] - self.surface.xlim[0],
+                   self.surface.ylim[1] - self.surface.ylim[0])
+        return fraction * span / reference_gradient([t.gradients for t in trajectories])
+
+    def ball_points3d(self, step: int) -> np.ndarray:
+        """Where the balls of every drawn racer-start are at ``step``, (starts, 3), in order."""
+        return np.concatenate([t.ball_xyz(step) for t in self._tracks])
+
+
+class _Track:
+    """The moving artists of one racer (all its starts) and how they follow its trajectory."""
+
+    def __init__(self, trajectory, view: Surface3DView) -> None:
+        self.trajectory = trajectory
+        self.view = view
+        self.color = trajectory.racer.color
+        heights = view.heights
+        positions = trajectory.positions
+        inside = view.surface.contains(positions[..., 0], positions[..., 1])
+        self.x = np.where(inside, positions[..., 0], np.nan)
+        self.y = np.where(inside, positions[..., 1], np.nan)
+        self.z = heights(self.x, self.y)
+        self.signs = flip_signs(trajectory.gradients)
+        # where each diverged start was last seen inside the domain, for its cross
+        seen = np.where(inside, np.arange(positions.shape[0])[:, None], -1)
+        gone = trajectory.diverged_at
+        last = np.array([seen[:max(g, 0) + 1, i].max() for i, g in enumerate(gone)])
+        ok = (gone >= 0) & (last >= 0)
+        columns = np.arange(positions.shape[1])
+        self.exit_xyz = np.full((positions.shape[1], 3), np.nan)
+        self.exit_xyz[ok] = np.stack([self.x[last[ok], columns[ok]], self.y[last[ok], columns[ok]],
+                                      self.z[last[ok], columns[ok]]], axis=-1)
+        self.exit_xyz[:, 2] += BALL_LIFT * heights.span
+
+    @property
+    def last(self) -> int:
+        return self.trajectory.steps
+
+    def ball_xyz(self, step: int) -> np.ndarray:
+        k = min(max(step, 0), self.last)
+        lift = BALL_LIFT * self.view.heights.span
+        return np.stack([self.x[k], self.y[k], self.z[k] + lift], axis=-1)
+
+    def create(self, ball_points: float, layers: dict) -> None:
+        view, theme, render = self.view, self.view.theme, self.view.render
+        nan = [np.nan]
+        self.squares = None
+        if render.squares.show and self.trajectory.accumulators is not None:
+            color = mcolors.to_rgba(theme.squares, render.squares.alpha)
+            edge = mcolors.to_rgba(theme.squares, min(1.0, render.squares.alpha + 0.25))
+            self.squares = view.add_collection(art3d.Poly3DCollection(
+                np.zeros((2 * self.x.shape[1], 3, 3)), facecolors=color, edgecolors=edge,
+                linewidths=0.6))
+            layers["squares"].append(self.squares)
+        self.trails = []
+        if render.trail.show and render.trail.fade:  # one collection: alpha per segment
+            self.trails.append(view.add_collection(art3d.Line3DCollection(
+                [], linewidths=render.trail.width, capstyle="round", joinstyle="round")))
+        elif render.trail.show:
+            self.trails.extend(view.add_line(nan, nan, nan, color=self.color,
+                                             linewidth=render.trail.width, solid_capstyle="round",
+                                             solid_joinstyle="round")
+                               for _ in range(self.x.shape[1]))
+        layers["trails"].extend(self.trails)
+        self.arrows = {}
+        for kind, wanted in (("gradient", render.arrows.gradient), ("step", render.arrows.step),
+                             ("momentum", render.arrows.momentum)):
+            if wanted and (kind != "momentum" or self.trajectory.velocities is not None):
+                color = getattr(theme, f"{kind}_arrow", theme.foreground)
+                self.arrows[kind] = view.add_line(nan, nan, nan, color=color, linewidth=1.8,
+                                                  solid_capstyle="round")
+                layers["arrows"].append(self.arrows[kind])
+        self.balls = self._ball_layers(ball_points)
+        layers["balls"].extend(self.balls)
+        self.cross = view.add_line(nan, nan, nan, linestyle="none", marker="X",
+                                   markersize=0.8 * ball_points, color=theme.diverged,
+                                   markeredgecolor=getattr(theme, "outline", "black"),
+                                   markeredgewidth=0.8)
+        layers["crosses"].append(self.cross)
+
+    def _ball_layers(self, size: float) -> list[Artist]:
+        """A sphere in three discs: a dark rim, the lit body, a highlight (offsets in points)."""
+        rgb = np.array(mcolors.to_rgb(self.color))
+        fig = self.view.ax.figure
+        layers = []
+        for color, scale, shift in ((rgb * 0.55, 1.0, 0.0), (rgb, 0.8, 0.07),
+                                    ((1.0, 1.0, 1.0, 0.85), 0.3, 0.2)):
+            offset = ScaledTranslation(-shift * size / 72, shift * size / 72, fig.dpi_scale_trans)
+            layers.append(self.view.add_line(
+                [np.nan], [np.nan], [np.nan], linestyle="none", marker="o",
+                markersize=scale * size, markerfacecolor=color, markeredgewidth=0,
+                transform=self.view.ax.transData + offset))
+        return layers
+
+    def update(self, step: int) -> None:
+        k = min(max(step, 0), self.last)
+        view, render = self.view, self.view.render
+        diverged = (self.trajectory.diverged_at >= 0) & (self.trajectory.diverged_at <= k)
+        ball = self.ball_xyz(k)
+        alive = ball.copy()
+        alive[diverged] = np.nan
+        for layer in self.balls:
+            layer.set_data_3d(alive[:, 0], alive[:, 1], alive[:, 2])
+            layer.set_visible(bool(np.isfinite(alive).all(axis=1).any()))
+        lost = self.exit_xyz.copy()
+        lost[~diverged] = np.nan
+        self.cross.set_data_3d(lost[:, 0], lost[:, 1], lost[:, 2])
+        self.cross.set_visible(bool(np.isfinite(lost).all(axis=1).any()))
+        self._update_trails(k)
+        if self.squares is not None:
+            self._update_squares(k, ~diverged)
+        for kind, line in self.arrows.items():
+            vectors = self._arrow_vectors(kind, k)
+            path = arrow_path(self.x[k], self.y[k], self.z[k] + TRAIL_LIFT * view.heights.span,
+                              np.where(diverged[:, None], np.nan, vectors))
+            line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
+            line.set_visible(bool(np.isfinite(path).any()))
+
+    def _update_trails(self, k: int) -> None:
+        trail = self.view.render.trail
+        first = 0 if trail.length is None else max(0, k - trail.length)
+        lift = TRAIL_LIFT * self.view.heights.span
+        points = np.stack([self.x[first:k + 1], self.y[first:k + 1],
+                           self.z[first:k + 1] + lift], axis=-1)      # (length, n, 3)
+        if trail.fade and self.trails:
+            segments = np.stack([points[:-1], points[1:]], axis=2)   # (length-1, n, 2, 3)
+            age = np.linspace(0.0, 1.0, segments.shape[0] + 1)[1:]   # 0 oldest .. 1 newest
+            alpha = np.broadcast_to(age[:, None], segments.shape[:2])
+            keep = np.isfinite(segments).all(axis=(2, 3))
+            rgba = np.tile(mcolors.to_rgba(self.color), (int(keep.sum()), 1))
+            rgba[:, 3] = alpha[keep]
+            self.trails[0].set_segments(list(segments[keep]))
+            self.trails[0].set_color(rgba)
+            self.trails[0].set_visible(bool(keep.any()))
+            return
+        for i, line in enumerate(self.trails):
+            line.set_data_3d(points[:, i, 0], points[:, i, 1], points[:, i, 2])
+            line.set_visible(k > first)
+
+    def _update_squares(self, k: int, alive: np.ndarray) -> None:
+        view = self.view
+        sides = view._squares_scale * np.sqrt(np.maximum(self.trajectory.accumulators[k], 0.0))
+        faces = square_faces(self.x[k], self.y[k], self.z[k] + TRAIL_LIFT * view.heights.span,
+                             sides, self.signs[k], view.surface, view.heights,
+                             z_per_x(view.surface, view.heights))
+        shown = alive & np.isfinite(faces).all(axis=(1, 2, 3))
+        faces[~shown] = 0.0
+        sizes = np.where(shown[:, None], sides, 0.0)
+        faces[sizes == 0] = faces[sizes == 0][..., :1, :]  # collapse empty squares to a point
+        self.squares.set_verts(list(faces.reshape(-1, *faces.shape[2:])))
+        self.squares.set_visible(bool(shown.any()))
+
+    def _arrow_vectors(self, kind: str, k: int) -> np.ndarray:
+        trajectory, scale = self.trajectory, self.view._arrows_scale
+        if kind == "gradient":
+            return -trajectory.gradients[k] * scale
+        if kind == "momentum":
+            return -trajectory.velocities[k] * scale
+        if k >= self.last:
+            return np.full_like(trajectory.gradients[k], np.nan)
+        lr = getattr(trajectory.racer.config, "lr", 1.0) or 1.0
+        return (trajectory.positions[k + 1] - trajectory.positions[k]) / lr * scale
+
+
+class _Cell(BboxBase):
+    """The pixel box of the layout cell the axes were given, read whenever it is used (the
+    layout engine may move the axes after ``draw_static``)."""
+
+    def __init__(self, ax) -> None:
+        super().__init__()
+        self._ax = ax
+
+    def get_points(self) -> np.ndarray:
+        position = self._ax.get_position(original=True)
+        return position.transformed(self._ax.figure.transSubfigure).get_points()
+
+
+def _mix(a: str, b: str, t: float) -> tuple[float, float, float]:
+    ca, cb = np.array(mcolors.to_rgb(a)), np.array(mcolors.to_rgb(b))
+    return tuple((1 - t) * ca + t * cb)
+
+
+def _colormap(name: str):
+    import matplotlib
+
+    try:
+        return matplotlib.colormaps[name]
+    except KeyError:
+        raise RenderError(f"render.colormap: unknown colormap {name!r}") from None
