@@ -1,0 +1,113 @@
+"""Render a race: the whole animation (GIF, MP4, WebM, a PNG folder) or one still.
+
+    render(race, Path("out.mp4"), progress=callback)   # the animation, format from the extension
+    render_still(race, Path("frame.png"), step=120)    # one frame
+    frame_steps(scene.render, scene.steps)             # the step each video frame shows
+
+Output problems (unknown extension, odd size for H.264, unwritable folder) are reported as
+``RenderError`` before anything is drawn. Files are written to a temporary sibling and renamed
+over the target only when complete; on any failure (Ctrl-C included) the temporary is removed
+and an existing target is left untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from race import limits
+from race.atomic import atomic_path
+from race.engine import Race
+from race.errors import RaceError, RenderError
+from race.render.schedule import frame_steps
+from race.render.view import VIEWS
+from race.write import check_output, open_writer, output_kind
+
+Progress = Callable[[int, int], None]
+GIF_SAMPLES = 4   # frames the GIF palette is built from, spread over the race
+
+__all__ = ["VIEWS", "frame_steps", "render", "render_still"]
+
+
+def render(race: Race, output: str | os.PathLike, *, progress: Progress | None = None) -> Path:
+    """Render the whole animation of ``race`` to ``output``; returns the path written.
+
+    ``progress(done, total)`` is called after every frame.
+    """
+    kind = output_kind(output)
+    settings = race.scene.render
+    size = (int(settings.size[0]), int(settings.size[1]))
+    target = check_output(output, kind, size)
+    if kind == "png":
+        written = render_still(race, target)
+        if progress is not None:
+            progress(1, 1)
+        return written
+    steps = frame_steps(settings, race.scene.steps)
+    limits.check("MAX_FRAMES", len(steps), "the number of frames")
+    limits.check("MAX_VIDEO_PIXELS", len(steps) * size[0] * size[1],
+                 "frames x width x height")
+    from race.render.stage import Stage
+
+    stage = Stage(race)
+    try:
+        with atomic_path(target, folder=kind == "folder") as temp:
+            samples = None
+            if kind == "gif":
+                picks = np.unique(np.rint(np.linspace(0, len(steps) - 1, GIF_SAMPLES)))
+                samples = [np.array(stage.frame(steps[int(i)])) for i in picks]
+            writer = open_writer(kind, temp, size, settings.fps, loop=settings.loop,
+                                 total=len(steps), samples=samples)
+            try:
+                for done, step in enumerate(steps, start=1):
+                    writer.write(stage.frame(step))
+                    if progress is not None:
+                        progress(done, len(steps))
+                writer.finish()
+            except BaseException:
+                writer.abort()
+                raise
+    except (KeyboardInterrupt, RaceError):
+        raise
+    except Exception as exc:
+        raise RenderError(f"{target}: {_one_line(exc)}") from exc
+    finally:
+        stage.close()
+    return target
+
+
+def render_still(race: Race, output: str | os.PathLike, step: int | None = None) -> Path:
+    """Draw the frame showing ``step`` (default: the last) to the PNG ``output``."""
+    kind = output_kind(output)
+    if kind != "png":
+        raise RenderError(f"{os.fspath(output)}: a still is written as .png")
+    settings = race.scene.render
+    target = check_output(output, kind, (int(settings.size[0]), int(settings.size[1])))
+    last = race.scene.steps
+    if step is None:
+        step = last
+    if not 0 <= step <= last:
+        raise RenderError(f"step {step} is outside the race: expected 0 to {last}")
+    from race.render.stage import Stage
+    from race.write.png import write_png
+
+    stage = Stage(race)
+    try:
+        frame = stage.frame(step)
+        with atomic_path(target) as temp:
+            write_png(frame, temp)
+    except (KeyboardInterrupt, RaceError):
+        raise
+    except Exception as exc:
+        raise RenderError(f"{target}: {_one_line(exc)}") from exc
+    finally:
+        stage.close()
+    return target
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__

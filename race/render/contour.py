@@ -1,0 +1,279 @@
+"""The 2D view: the loss surface as filled contours seen from above, the racers on top of it.
+
+Per racer: a ball at the current point (one per start), the trail so far, and the two squares of
+the accumulated squared gradient: the x-square lies along the horizontal through the ball
+(hatched with horizontal lines, solid edge), the y-square along the vertical (vertical hatching,
+dashed edge); each square's side is proportional to sqrt(accumulated g^2) of its axis, and it
+extends on the uphill side of the ball (the sign of that axis's gradient), flipping when the sign
+flips, as the original app's squares do. Optional arrows: the descent direction -grad f, the step
+actually taken and the momentum (all pointing the way they push the ball).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colors as mcolors
+from matplotlib import patheffects
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
+from matplotlib.lines import Line2D
+
+from race.engine import Race, Trajectory
+from race.render import scales
+from race.render.theme import Theme
+
+GRID = 300            # surface samples per axis for the contours
+MAX_TRAIL_SEGMENTS = 800  # a fading trail is drawn with at most this many segments
+SQUARE_ALPHA_EDGE = 0.95
+
+
+def surface_grid(race: Race, resolution: int = GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    surface = race.scene.surface
+    xs = np.linspace(*surface.xlim, resolution)
+    ys = np.linspace(*surface.ylim, resolution)
+    x, y = np.meshgrid(xs, ys)
+    with np.errstate(all="ignore"):
+        z = np.asarray(surface.value(x, y), dtype=np.float64) * np.ones_like(x)
+    return x, y, np.ma.masked_invalid(z)
+
+
+def contour_levels(z: np.ma.MaskedArray, count: int, log: bool):
+    """(values to contour, levels, norm): log-spaced levels of ``z - min`` when ``log``."""
+    finite = z.compressed()
+    if finite.size == 0:
+        return z, np.linspace(0.0, 1.0, count), None
+    low, high = float(finite.min()), float(finite.max())
+    if high <= low:
+        high = low + 1.0
+    if not log:
+        return z, np.linspace(low, high, count), None
+    shifted = z - low
+    positive = shifted.compressed()
+    positive = positive[positive > 0]
+    top = float(high - low)
+    bottom = float(np.percentile(positive, 0.5)) if positive.size else top * 1e-6
+    bottom = max(bottom, top * 1e-9)
+    levels = np.geomspace(bottom, top, count)
+    # the minimum itself sits below the lowest level (drawn in the 'under' colour, not a hole)
+    return np.ma.maximum(shifted, bottom * 0.5), levels, mcolors.LogNorm(bottom, top)
+
+
+class ContourView:
+    """Filled contours with contour lines, minima marked; the racers drawn over them."""
+
+    projection = None
+
+    def __init__(self, ax: Axes, race: Race, theme: Theme, racers: tuple[int, ...]) -> None:
+        self.ax, self.race, self.theme, self.racers = ax, race, theme, tuple(racers)
+        self.render = race.scene.render
+        self.artists: list[RacerArtists] = []
+
+    # -- static layers ------------------------------------------------------------------------
+
+    def draw_static(self) -> None:
+        ax, theme, render = self.ax, self.theme, self.render
+        surface = self.race.scene.surface
+        x, y, z = surface_grid(self.race)
+        values, levels, norm = contour_levels(z, render.levels, surface.log_scale)
+        cmap = render.colormap or theme.colormap
+        ax.contourf(x, y, values, levels=levels, norm=norm, cmap=cmap, extend="both",
+                    zorder=0)
+        ax.contour(x, y, values, levels=levels, norm=norm, colors=[theme.contour_lines],
+                   linewidths=0.6, zorder=1)
+        for mx, my in surface.minima:
+            ax.plot([mx], [my], marker="*", markersize=13, color=theme.minima,
+                    markeredgecolor=theme.outline, markeredgewidth=0.9, linestyle="none",
+                    zorder=2)
+        ax.set_xlim(*surface.xlim)
+        ax.set_ylim(*surface.ylim)
+        ratio = (surface.ylim[1] - surface.ylim[0]) / (surface.xlim[1] - surface.xlim[0])
+        if 1 / 3 <= ratio <= 3:
+            ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        style_axes(ax, theme)
+
+        square_scale = scales.square_scale(self.race) if render.squares.show else 0.0
+        trajectories = [self.race.trajectories[i] for i in self.racers]
+        arrows = render.arrows
+        gradient_scale = scales.arrow_scale(
+            self.race, [t.gradients for t in trajectories]) if arrows.gradient else 0.0
+        step_scale = scales.arrow_scale(
+            self.race, [np.diff(t.positions, axis=0) for t in trajectories]) if arrows.step else 0.0
+        momentum_scale = scales.arrow_scale(
+            self.race, [t.velocities for t in trajectories]) if arrows.momentum else 0.0
+        many = len(self.racers) > 1 or any(t.positions.shape[1] > 1 for t in trajectories)
+        for trajectory in trajectories:
+            self.artists.append(RacerArtists(
+                ax, trajectory, theme, render, square_scale=square_scale,
+                gradient_scale=gradient_scale, step_scale=step_scale,
+                momentum_scale=momentum_scale, crowded=many))
+            # where it started: a small ring, part of the background
+            starts = trajectory.positions[0]
+            ax.plot(starts[:, 0], starts[:, 1], marker="o", markersize=5, linestyle="none",
+                    markerfacecolor="none", markeredgecolor=trajectory.racer.color,
+                    markeredgewidth=1.2, zorder=2)
+
+    # -- per frame ----------------------------------------------------------------------------
+
+    def update(self, step: int) -> list[Artist]:
+        # pixels per data unit along y over along x, so squares stay square on screen
+        (x0, y0), (x1, y1) = self.ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
+        aspect = abs((x1 - x0) / (y1 - y0)) if y1 != y0 else 1.0
+        moving: list[Artist] = []
+        for racer in self.artists:
+            moving.extend(racer.update(step, aspect))
+        return moving
+
+
+def style_axes(ax: Axes, theme: Theme) -> None:
+    ax.set_facecolor(theme.axes)
+    ax.tick_params(colors=theme.foreground, labelsize=8)
+    ax.xaxis.label.set_color(theme.foreground)
+    ax.yaxis.label.set_color(theme.foreground)
+    ax.title.set_color(theme.foreground)
+    for spine in ax.spines.values():
+        spine.set_color(theme.foreground)
+        spine.set_linewidth(0.8)
+
+
+class RacerArtists:
+    """The moving artists of one racer in a 2D axes, updated in place every frame."""
+
+    def __init__(self, ax: Axes, trajectory: Trajectory, theme: Theme, render, *,
+                 square_scale: float, gradient_scale: float, step_scale: float,
+                 momentum_scale: float, crowded: bool) -> None:
+        self.t = trajectory
+        self.render = render
+        color = trajectory.racer.color
+        n = trajectory.positions.shape[1]
+        several = n > 1
+        width = render.trail.width * (0.55 if several else 1.0)
+        outline = [patheffects.Stroke(linewidth=width + 1.6, foreground=theme.outline,
+                                      alpha=0.55), patheffects.Normal()]
+        self.trails: list[Artist] = []
+        if render.trail.show:
+            for _ in range(n):
+                if render.trail.fade:
+                    from matplotlib.collections import LineCollection
+                    trail = LineCollection([], linewidths=width, capstyle="round", zorder=4)
+                    trail.set_path_effects(outline)
+                    trail.set_color(color)
+                else:
+                    trail = Line2D([], [], color=color, linewidth=width, solid_capstyle="round",
+                                   solid_joinstyle="round", zorder=4, path_effects=outline)
+                ax.add_artist(trail) if isinstance(trail, Line2D) else ax.add_collection(trail)
+                self.trails.append(trail)
+        self.rgba = np.array(mcolors.to_rgba(color))
+        size = 6.5 if several else (9.5 if not crowded else 9.0)
+        self.ball = Line2D([], [], linestyle="none", marker="o", markersize=size,
+                           markerfacecolor=color, markeredgecolor=theme.outline,
+                           markeredgewidth=1.3, zorder=6)
+        ax.add_artist(self.ball)
+        self.cross = Line2D([], [], linestyle="none", marker="X", markersize=size + 3,
+                            markerfacecolor=theme.diverged, markeredgecolor=theme.outline,
+                            markeredgewidth=1.0, zorder=7)
+        ax.add_artist(self.cross)
+
+        self.square_scale = square_scale
+        self.squares: list[PolyCollection] = []
+        if square_scale > 0 and trajectory.accumulators is not None:
+            face = mcolors.to_rgba(color, render.squares.alpha)
+            edge = mcolors.to_rgba(color, SQUARE_ALPHA_EDGE)
+            hatch_color = mcolors.to_rgba(color, 0.6)
+            for hatch, style in (("--", "solid"), ("||", (0, (4, 2)))):
+                square = PolyCollection([], facecolors=[face], edgecolors=[edge],
+                                        linewidths=1.3, linestyles=[style], hatch=hatch,
+                                        hatchcolor=hatch_color, zorder=3)
+                square.set_hatch_linewidth(0.6)
+                ax.add_collection(square)
+                self.squares.append(square)
+
+        self.arrows: list[tuple] = []
+        for vectors, scale, arrow_color in (
+                (None if not gradient_scale else -trajectory.gradients, gradient_scale,
+                 theme.gradient_arrow),
+                (None if not step_scale else _steps(trajectory.positions), step_scale,
+                 theme.step_arrow),
+                (None if not momentum_scale or trajectory.velocities is None
+                 else -trajectory.velocities, momentum_scale, theme.momentum_arrow)):
+            if vectors is None:
+                continue
+            origin = trajectory.positions[0]
+            quiver = ax.quiver(origin[:, 0], origin[:, 1], np.zeros(n), np.zeros(n),
+                               angles="xy", scale_units="xy", scale=1.0, color=arrow_color,
+                               width=0.0055, headwidth=3.6, headlength=4.2, headaxislength=3.8,
+                               edgecolor=theme.outline, linewidth=0.6, zorder=5)
+            self.arrows.append((quiver, vectors, scale))
+
+    def update(self, step: int, aspect: float) -> list[Artist]:
+        t = self.t
+        points = t.positions[step]
+        gone = (t.diverged_at >= 0) & (step >= t.diverged_at)
+        here = ~gone
+        length = self.render.trail.length
+        first = 0 if length is None else max(0, step - length)
+        for j, trail in enumerate(self.trails):
+            path = t.positions[first:step + 1, j]
+            if isinstance(trail, Line2D):
+                trail.set_data(path[:, 0], path[:, 1])
+            else:
+                self._fade(trail, path)
+        self.ball.set_data(points[here, 0], points[here, 1])
+        self.ball.set_visible(bool(here.any()))
+        left = t.positions[np.maximum(t.diverged_at, 0), np.arange(points.shape[0])]
+        self.cross.set_data(left[gone, 0], left[gone, 1])
+        self.cross.set_visible(bool(gone.any()))
+
+        moving: list[Artist] = []
+        if self.squares:
+            sides = self.square_scale * np.sqrt(np.abs(t.accumulators[step]))
+            signs = np.where(t.gradients[step] >= 0, 1.0, -1.0)
+            x, y = points[here, 0], points[here, 1]
+            sx, sy = sides[here, 0], sides[here, 1]
+            dx, dy = signs[here, 0], signs[here, 1]
+            # the x-square: along the horizontal, sx wide in x units, as tall on screen
+            hx = sx * aspect
+            xs = [np.array([[a, b - h / 2], [a + d * s, b - h / 2], [a + d * s, b + h / 2],
+                            [a, b + h / 2]]) for a, b, s, h, d in zip(x, y, sx, hx, dx)]
+            # the y-square: along the vertical, sy side in x units, as tall on screen
+            hy = sy * aspect
+            ys = [np.array([[a - s / 2, b], [a + s / 2, b], [a + s / 2, b + d * h],
+                            [a - s / 2, b + d * h]]) for a, b, s, h, d in zip(x, y, sy, hy, dy)]
+            self.squares[0].set_verts(xs)
+            self.squares[1].set_verts(ys)
+            moving.extend(self.squares)
+        moving.extend(self.trails)
+        for quiver, vectors, scale in self.arrows:
+            index = min(step, vectors.shape[0] - 1)
+            vec = np.nan_to_num(vectors[index]) * scale
+            vec[gone] = 0.0
+            quiver.set_offsets(points)
+            quiver.set_UVC(vec[:, 0], vec[:, 1])
+            quiver.set_visible(bool(np.any(vec[here] != 0)))
+            moving.append(quiver)
+        moving.extend([self.ball, self.cross])
+        return moving
+
+    def _fade(self, trail, path: np.ndarray) -> None:
+        count = path.shape[0] - 1
+        if count < 1:
+            trail.set_segments([])
+            return
+        if count > MAX_TRAIL_SEGMENTS:
+            keep = np.unique(np.rint(np.linspace(0, count, MAX_TRAIL_SEGMENTS + 1)).astype(int))
+            path = path[keep]
+            count = path.shape[0] - 1
+        segments = np.stack([path[:-1], path[1:]], axis=1)
+        colors = np.tile(self.rgba, (count, 1))
+        colors[:, 3] *= np.linspace(0.08, 1.0, count)
+        trail.set_segments(segments)
+        trail.set_color(colors)
+
+
+def _steps(positions: np.ndarray) -> np.ndarray:
+    """positions[k+1] - positions[k] at every k (zero at the last step)."""
+    steps = np.zeros_like(positions)
+    steps[:-1] = np.diff(positions, axis=0)
+    return steps

@@ -1,0 +1,98 @@
+"""The loss-vs-step panel: each racer's loss so far on a log axis, with a marker at the present."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import ticker
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+
+from race.engine import Race
+from race.render.contour import style_axes
+from race.render.theme import Theme
+from race.render.scales import live
+
+
+class LossView:
+    """A View (same protocol as the surface views) plotting loss against step.
+
+    The y axis is logarithmic when every loss is positive, else symmetric-log (surfaces that go
+    below zero, like the saddle). Limits are fixed from the whole run, so nothing rescales while
+    the video plays.
+    """
+
+    projection = None
+
+    def __init__(self, ax: Axes, race: Race, theme: Theme, racers: tuple[int, ...]) -> None:
+        self.ax, self.race, self.theme, self.racers = ax, race, theme, tuple(racers)
+        self.lines: list[tuple[Line2D, int, int]] = []
+        self.markers: list[tuple[Line2D, int]] = []
+
+    def draw_static(self) -> None:
+        ax, theme = self.ax, self.theme
+        steps = self.race.scene.steps
+        values = [live(self.race.trajectories[i], self.race.trajectories[i].losses).ravel()
+                  for i in self.racers]
+        values = np.concatenate(values) if values else np.zeros(0)
+        values = values[np.isfinite(values)]
+        if values.size and values.min() > 0:
+            ax.set_yscale("log")
+            low, high = values.min(), values.max()
+            if high <= low:
+                high = low * 10
+            ax.set_ylim(low / 1.6, high * 1.6)
+            if high / low < 100:   # under two decades: ticks at 1, 2 and 5 of each decade
+                ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+            ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.yaxis.set_minor_formatter(ticker.NullFormatter())
+        elif values.size:
+            magnitude = np.abs(values)
+            positive = magnitude[magnitude > 0]
+            linthresh = float(np.percentile(positive, 5)) if positive.size else 1.0
+            ax.set_yscale("symlog", linthresh=max(linthresh, 1e-12))
+            low, high = values.min(), values.max()
+            pad = 0.1 * max(high - low, 1e-12)
+            ax.set_ylim(low - pad, high + pad)
+        ax.set_xlim(0, max(steps, 1))
+        ax.set_xlabel("step")
+        ax.set_ylabel("loss")
+        ax.grid(True, color=theme.grid, linewidth=0.6)
+        ax.set_axisbelow(True)
+        style_axes(ax, theme)
+        ax.set_facecolor(theme.panel)
+        for i in self.racers:
+            trajectory = self.race.trajectories[i]
+            n = trajectory.positions.shape[1]
+            color = trajectory.racer.color
+            width = 1.8 if n == 1 else 0.9
+            for j in range(n):
+                line = Line2D([], [], color=color, linewidth=width, zorder=3)
+                line.set_path_effects(_outline(theme, width))
+                ax.add_artist(line)
+                self.lines.append((line, i, j))
+            marker = Line2D([], [], linestyle="none", marker="o", markersize=5 if n > 1 else 7,
+                            markerfacecolor=color, markeredgecolor=theme.outline,
+                            markeredgewidth=1.0, zorder=4)
+            ax.add_artist(marker)
+            self.markers.append((marker, i))
+
+    def update(self, step: int) -> list[Artist]:
+        moving: list[Artist] = []
+        steps = np.arange(step + 1)
+        for line, i, j in self.lines:
+            losses = self.race.trajectories[i].losses
+            line.set_data(steps, losses[:step + 1, j])
+            moving.append(line)
+        for marker, i in self.markers:
+            trajectory = self.race.trajectories[i]
+            alive = ~((trajectory.diverged_at >= 0) & (step >= trajectory.diverged_at))
+            marker.set_data(np.full(alive.sum(), step), trajectory.losses[step, alive])
+            moving.append(marker)
+        return moving
+
+
+def _outline(theme: Theme, width: float):
+    from matplotlib import patheffects
+    return [patheffects.Stroke(linewidth=width + 1.2, foreground=theme.outline, alpha=0.35),
+            patheffects.Normal()]

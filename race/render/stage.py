@@ -1,0 +1,211 @@
+"""The frame driver: lays out a race's figure once, then blits frame after frame.
+
+A ``Stage`` owns one Agg figure of exactly ``render.size`` pixels. It draws every static layer
+once (contours, axes, title, legend), caches that background, and for each frame restores the
+background, draws only the moving artists the views return and hands back the RGBA buffer.
+The background is redrawn only when it changes: a racer diverging (its legend entry says so) or a
+view whose ``background_key`` changes (a moving 3D camera).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Hashable
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
+
+from race.engine import Race
+from race.errors import RenderError
+from race.render.counter import Counter
+from race.render.loss import LossView
+from race.render.theme import THEMES, Theme
+from race.render.view import background_key, view_class
+
+TITLE_SIZE = 14
+LEGEND_SIZE = 9
+COUNTER_SIZE = 9
+
+
+def racer_label(race: Race, index: int, step: int | None = None) -> str:
+    """'AdaGrad (adagrad, lr 0.01)', plus how it left the race by ``step`` if it did."""
+    trajectory = race.trajectories[index]
+    racer = trajectory.racer
+    lr = getattr(racer.config, "lr", None)
+    parts = [] if racer.label.lower() == racer.optimizer.lower() else [racer.optimizer]
+    if lr is not None:
+        parts.append(f"lr {lr:g}")
+    text = f"{racer.label} ({', '.join(parts)})" if parts else racer.label
+    diverged = trajectory.diverged_at
+    left = diverged >= 0
+    if step is not None:
+        left &= diverged <= step
+    gone = diverged[left]
+    if gone.size == 1 and diverged.size == 1:
+        text += f": diverged at step {int(gone[0])}"
+    elif gone.size:
+        text += f": {gone.size}/{diverged.size} diverged (first at step {int(gone.min())})"
+    return text
+
+
+class Stage:
+    """One race's figure, with its views laid out; ``frame(step)`` returns the RGBA pixels."""
+
+    def __init__(self, race: Race) -> None:
+        self.race = race
+        render = race.scene.render
+        self.theme: Theme = THEMES[render.theme]
+        self.width, self.height = (int(v) for v in render.size)
+        dpi = render.dpi
+        self.figure = Figure(figsize=(self.width / dpi, self.height / dpi), dpi=dpi,
+                             facecolor=self.theme.background, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.figure)
+        renderer = self.canvas.get_renderer()
+        if (int(renderer.width), int(renderer.height)) != (self.width, self.height):
+            raise RenderError(f"size {self.width}x{self.height} at dpi {dpi} gives a "
+                              f"{int(renderer.width)}x{int(renderer.height)} canvas; "
+                              "choose a dpi that divides the size")
+        self.views: list = []
+        self._layout()
+        for view in self.views:
+            view.draw_static()
+        self._chrome()
+        self._background = None
+        self._key: Hashable = object()
+        self._animated: set[int] = set()
+        self._laid_out = False
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        render = self.race.scene.render
+        figure = self.figure
+        count = len(self.race.trajectories)
+        if render.layout == "grid":
+            panels = [(render.view, (i,)) for i in range(count)]
+        elif render.layout == "side-by-side":
+            panels = [("surface3d", tuple(range(count))), ("contour", tuple(range(count)))]
+        else:
+            panels = [(render.view, tuple(range(count)))]
+        classes = [view_class(name) for name, _ in panels]   # fail before drawing anything
+        columns = math.ceil(math.sqrt(len(panels))) if render.layout == "grid" else len(panels)
+        rows = math.ceil(len(panels) / columns)
+        if render.loss_panel == "right":
+            outer = figure.add_gridspec(1, 2, width_ratios=[1.7 * columns / rows, 1])
+            main, side = outer[0], outer[1]
+        elif render.loss_panel == "bottom":
+            outer = figure.add_gridspec(2, 1, height_ratios=[2.6 * rows / columns, 1])
+            main, side = outer[0], outer[1]
+        else:
+            main, side = figure.add_gridspec(1, 1)[0], None
+        grid = main.subgridspec(rows, columns)
+        for index, ((name, racers), cls) in enumerate(zip(panels, classes)):
+            projection = getattr(cls, "projection", None)
+            ax = figure.add_subplot(grid[index // columns, index % columns],
+                                    projection=projection)
+            if render.layout == "grid":
+                ax.set_title(self.race.trajectories[racers[0]].racer.label, fontsize=10,
+                             color=self.theme.foreground)
+            self.views.append(cls(ax, self.race, self.theme, racers))
+        if side is not None:
+            ax = figure.add_subplot(side)
+            self.views.append(LossView(ax, self.race, self.theme, tuple(range(count))))
+
+    def _chrome(self) -> None:
+        """Title, legend and the step counter in a band across the top, shared by every panel.
+
+        The band's height is measured from the font sizes, and the layout engine is told to keep
+        the panels below it, so nothing overlaps whatever the figure size.
+        """
+        theme, render, figure = self.theme, self.race.scene.render, self.figure
+        points = figure.dpi / 72.0
+        pad = 6.0
+        title_height = TITLE_SIZE * points * 1.45
+        figure.text(0.5, 1 - pad / self.height, self.race.scene.title, ha="center", va="top",
+                    color=theme.foreground, fontsize=TITLE_SIZE, fontweight="bold")
+        band = pad + title_height
+        self.legend = None
+        if render.legend:
+            handles = []
+            for trajectory in self.race.trajectories:
+                several = trajectory.positions.shape[1] > 1
+                handles.append(Line2D([], [], color=trajectory.racer.color,
+                                      linewidth=render.trail.width * (0.55 if several else 1),
+                                      marker="o", markersize=7,
+                                      markeredgecolor=theme.outline, markeredgewidth=1.0))
+            labels = [racer_label(self.race, i) for i in range(len(self.race.trajectories))]
+            columns = self._legend_columns(labels)
+            rows = math.ceil(len(labels) / columns)
+            self.legend = figure.legend(
+                handles, labels, loc="upper center",
+                bbox_to_anchor=(0.5, 1 - band / self.height), ncols=columns, frameon=False,
+                fontsize=LEGEND_SIZE, labelcolor=theme.foreground, handlelength=1.6,
+                columnspacing=1.4, borderaxespad=0.0, borderpad=0.2)
+            band += rows * LEGEND_SIZE * points * 1.75 + 2 * pad
+        band += pad
+        self.figure.get_layout_engine().set(rect=(0, 0, 1, max(0.3, 1 - band / self.height)))
+        steps = self.race.scene.steps
+        text = figure.text(1 - pad / self.width, 1 - pad / self.height, "", ha="right",
+                           va="top", family="monospace", fontsize=COUNTER_SIZE,
+                           color=theme.foreground, alpha=0.75, animated=True)
+        self.counter = Counter(text, steps)
+
+    def _legend_columns(self, labels: list[str]) -> int:
+        """As many columns as fit across the figure, measured with the longest label."""
+        renderer = self.canvas.get_renderer()
+        font = FontProperties(size=LEGEND_SIZE)
+        widest = max((renderer.get_text_width_height_descent(label, font, ismath=False)[0]
+                      for label in labels), default=1.0)
+        # the handle (1.6 em), its gap (0.8 em) and the column gap (1.4 em) beside each label
+        em = LEGEND_SIZE * self.figure.dpi / 72.0
+        per_column = widest + 3.8 * em
+        return max(1, min(len(labels), int(self.width * 0.96 // per_column)))
+
+    # -- frames -------------------------------------------------------------------------------
+
+    def frame(self, step: int) -> np.ndarray:
+        """The frame showing ``step``: an (height, width, 4) uint8 view of the canvas buffer.
+
+        The array is only valid until the next call (the canvas buffer is reused).
+        """
+        per_view = [(view.ax, sorted(view.update(step), key=Artist.get_zorder))
+                    for view in self.views]
+        key = (self._legend_key(step), tuple(background_key(v, step) for v in self.views))
+        fresh = [a for _, artists in per_view for a in artists if id(a) not in self._animated]
+        if fresh or key != self._key or self._background is None:
+            for artist in fresh:
+                artist.set_animated(True)
+                self._animated.add(id(artist))
+            self._redraw_background(step)
+            self._key = key
+            if self.counter.sprites is None:
+                self.counter.prepare(self.canvas, self._background)
+        else:
+            self.canvas.restore_region(self._background)
+        self.counter.paste(self.canvas, step)
+        for ax, artists in per_view:
+            for artist in artists:
+                ax.draw_artist(artist)
+        return np.asarray(self.canvas.buffer_rgba())
+
+    def _legend_key(self, step: int) -> Hashable:
+        return tuple(int(((t.diverged_at >= 0) & (t.diverged_at <= step)).sum())
+                     for t in self.race.trajectories)
+
+    def _redraw_background(self, step: int) -> None:
+        if not self._laid_out:
+            self.canvas.draw()             # the layout engine places everything once...
+            self.figure.set_layout_engine("none")  # ...and then nothing moves again
+            self._laid_out = True
+        if self.legend is not None:
+            for i, text in enumerate(self.legend.get_texts()):
+                text.set_text(racer_label(self.race, i, step))
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def close(self) -> None:
+        self.figure.clear()
