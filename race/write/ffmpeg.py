@@ -1,0 +1,155 @@
+"""Stream raw RGBA frames into imageio-ffmpeg's bundled ffmpeg, encoding in its own process.
+
+Frames are copied into a small queue and a feeder thread writes them to ffmpeg's stdin, so the
+caller draws the next frame while the previous ones are piped and encoded: drawing, piping and
+encoding overlap, and memory stays flat in the number of frames (the queue holds a few frames).
+"""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from race.errors import RenderError
+
+QUEUE_FRAMES = 4
+
+
+def ffmpeg_exe() -> str:
+    """The ffmpeg bundled with imageio-ffmpeg (never a system one)."""
+    import imageio_ffmpeg
+
+    try:
+        return imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:   # no bundled binary for this platform
+        raise RenderError(f"imageio-ffmpeg has no ffmpeg here: {exc}") from None
+
+
+def raw_input_args(width: int, height: int, fps: float) -> list[str]:
+    return ["-f", "rawvideo", "-pix_fmt", "rgba", "-s", f"{width}x{height}",
+            "-framerate", f"{fps:g}", "-i", "pipe:0"]
+
+
+class FFmpegPipe:
+    """One ffmpeg process reading RGBA frames of a fixed size from stdin.
+
+    ``args`` is everything after the raw-video input: extra inputs, filters, codec options and
+    the output. ``write`` raises RenderError as soon as ffmpeg has gone away; ``finish`` waits
+    for the encoder and raises RenderError (its last message line) if it failed; ``abort`` kills
+    it. Either way the process is reaped.
+    """
+
+    def __init__(self, width: int, height: int, fps: float, args: list[str],
+                 what: str = "ffmpeg") -> None:
+        self.width, self.height, self.what = width, height, what
+        self.frame_bytes = width * height * 4
+        self._log = tempfile.TemporaryFile()
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+                   *raw_input_args(width, height, fps), *args]
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
+                                            stdout=subprocess.DEVNULL, stderr=self._log)
+        except OSError as exc:
+            self._log.close()
+            raise RenderError(f"cannot start ffmpeg: {exc.strerror or exc}") from None
+        self._queue: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
+        self._error: BaseException | None = None
+        self._feeder = threading.Thread(target=self._feed, name="race-ffmpeg-feeder",
+                                        daemon=True)
+        self._feeder.start()
+        self.frames = 0
+
+    def _feed(self) -> None:
+        stdin = self.process.stdin
+        while True:
+            item = self._queue.get()
+            if item is None:
+                break
+            if self._error is not None:
+                continue              # ffmpeg is gone: keep draining so writers never block
+            try:
+                stdin.write(item)
+            except BaseException as exc:   # BrokenPipeError when ffmpeg exits early
+                self._error = exc
+        try:
+            stdin.close()
+        except OSError:
+            pass
+
+    def write(self, frame: np.ndarray) -> None:
+        if self._error is not None or self.process.poll() is not None:
+            self._fail("stopped early")
+        data = np.ascontiguousarray(frame, dtype=np.uint8)
+        if data.nbytes != self.frame_bytes:
+            raise RenderError(f"frame is {data.shape}, expected ({self.height}, {self.width}, 4)")
+        self._queue.put(data.tobytes())
+        self.frames += 1
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._feeder.join()
+        code = self.process.wait()
+        if code != 0 or self._error is not None:
+            self._fail(f"exited with status {code}")
+        self._log.close()
+
+    def abort(self) -> None:
+        """Kill the encoder (if still running) and reap it; the output is left incomplete."""
+        self._stop()
+        self._log.close()
+
+    def _stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self._drain()
+        self._feeder.join(timeout=5)
+        self.process.wait()
+
+    def _drain(self) -> None:
+        """Hand the feeder its end marker, discarding queued frames to make room."""
+        while self._feeder.is_alive():
+            try:
+                self._queue.put(None, timeout=0.05)
+                return
+            except queue.Full:
+                try:
+                    self._queue.get_nowait()
+                except queue.Empty:
+                    pass
+
+    def _fail(self, how: str) -> None:
+        self._stop()
+        message = self.message()
+        self._log.close()
+        raise RenderError(f"{self.what} {how}: {message}")
+
+    def message(self) -> str:
+        """ffmpeg's last non-empty line of output, for a one-line error."""
+        try:
+            self._log.seek(0)
+            lines = [line.strip() for line in
+                     self._log.read().decode("utf-8", "replace").splitlines() if line.strip()]
+        except (OSError, ValueError):
+            lines = []
+        return lines[-1] if lines else "no message"
+
+
+def run_ffmpeg(args: list[str], what: str) -> None:
+    """Run ffmpeg to completion on files (no pipe); RenderError with its message on failure."""
+    result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.decode("utf-8", "replace").splitlines()
+                 if line.strip()]
+        raise RenderError(f"{what} failed: {lines[-1] if lines else 'no message'}")
+
+
+def path_arg(path: Path) -> str:
+    """A path ffmpeg will not read as an option or a protocol ('-x.mp4', 'http:...')."""
+    return str(Path(path).resolve())

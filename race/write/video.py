@@ -1,0 +1,97 @@
+"""Video encoders: H.264 MP4, VP9 WebM and GIF, all streamed through the bundled ffmpeg.
+
+MP4: libx264, yuv420p (plays everywhere, so width and height must be even), ``+faststart`` so
+browsers start playing before the download ends, ``-tune animation`` for flat colours.
+WebM: libvpx-vp9 in constant-quality mode, row-multithreaded.
+GIF: one global palette, built before streaming from a few sample frames (the static map, the
+racers early and late), then ``paletteuse`` without dithering so unchanged pixels stay identical
+from frame to frame and ffmpeg's GIF encoder stores only the changed rectangle of each frame.
+Frames are never held in memory: each is piped to ffmpeg as it is drawn.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from race.write.ffmpeg import FFmpegPipe, path_arg, raw_input_args, run_ffmpeg
+
+MP4_CRF = 20
+MP4_PRESET = "veryfast"
+WEBM_CRF = 36
+GIF_COLORS = 256
+
+
+def mp4_args(output: Path) -> list[str]:
+    return ["-an", "-c:v", "libx264", "-preset", MP4_PRESET, "-tune", "animation",
+            "-crf", str(MP4_CRF), "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+            "-fps_mode", "passthrough", "-f", "mp4", path_arg(output)]
+
+
+def webm_args(output: Path) -> list[str]:
+    return ["-an", "-c:v", "libvpx-vp9", "-b:v", "0", "-crf", str(WEBM_CRF),
+            "-deadline", "realtime", "-cpu-used", "6", "-row-mt", "1", "-tile-columns", "2",
+            "-threads", "2", "-pix_fmt", "yuv420p", "-fps_mode", "passthrough",
+            "-f", "webm", path_arg(output)]
+
+
+def open_mp4(output: Path, width: int, height: int, fps: float) -> FFmpegPipe:
+    return FFmpegPipe(width, height, fps, mp4_args(output), what="H.264 encoder (ffmpeg)")
+
+
+def open_webm(output: Path, width: int, height: int, fps: float) -> FFmpegPipe:
+    return FFmpegPipe(width, height, fps, webm_args(output), what="VP9 encoder (ffmpeg)")
+
+
+class GifWriter:
+    """A streaming GIF: palette from ``samples`` first, then frames piped to ffmpeg."""
+
+    def __init__(self, output: Path, width: int, height: int, fps: float, *, loop: bool,
+                 samples: list[np.ndarray]) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="race-gif-")
+        try:
+            palette = Path(self._folder.name) / "palette.png"
+            build_palette(samples, width, height, palette)
+            args = ["-i", path_arg(palette),
+                    "-lavfi", "[0:v][1:v]paletteuse=dither=none:diff_mode=rectangle",
+                    "-fps_mode", "passthrough", "-loop", "0" if loop else "-1",
+                    "-f", "gif", path_arg(output)]
+            self._pipe = FFmpegPipe(width, height, fps, args, what="GIF encoder (ffmpeg)")
+        except BaseException:
+            self._folder.cleanup()
+            raise
+
+    @property
+    def frames(self) -> int:
+        return self._pipe.frames
+
+    def write(self, frame: np.ndarray) -> None:
+        self._pipe.write(frame)
+
+    def finish(self) -> None:
+        try:
+            self._pipe.finish()
+        finally:
+            self._folder.cleanup()
+
+    def abort(self) -> None:
+        try:
+            self._pipe.abort()
+        finally:
+            self._folder.cleanup()
+
+
+def build_palette(samples: list[np.ndarray], width: int, height: int, palette: Path) -> None:
+    """ffmpeg's palettegen over the sample frames (written to a raw file), one transparent slot
+    reserved for the encoder's unchanged-pixel trick."""
+    raw = palette.with_suffix(".rgba")
+    with open(raw, "wb") as out:
+        for sample in samples:
+            out.write(np.ascontiguousarray(sample, dtype=np.uint8).tobytes())
+    run_ffmpeg([*raw_input_args(width, height, 1)[:-2], "-i", path_arg(raw),
+                "-vf", f"palettegen=max_colors={GIF_COLORS}:reserve_transparent=1:"
+                       "stats_mode=full",
+                "-frames:v", "1", "-update", "1", path_arg(palette)], "GIF palette (ffmpeg)")
+    raw.unlink()
