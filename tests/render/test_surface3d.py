@@ -4,6 +4,7 @@ points project."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import matplotlib
 import numpy as np
@@ -26,6 +27,7 @@ YELLOW = "#f2d13a"
 GREEN = "#00ff00"
 MAGENTA = "#ff00ff"
 SIZE = (640, 400)
+ARTICLE = Path(__file__).resolve().parents[2] / "configs" / "article.yaml"
 ARTICLE_CAMERA = Camera(elev=55.0, azim=-93.0, dist=6.8, focal_length=0.35)
 
 
@@ -299,12 +301,13 @@ def test_a_square_keeps_its_side_while_the_gradient_is_exactly_zero():
 
 
 def test_the_article_scene_tells_the_story():
+    """Its camera is the one the pixel tests above use."""
     from race.engine import run
     from race.loader import load_scene
-    from race.scenes import resolve_scene
 
-    scene = load_scene(resolve_scene("configs/article.yaml"), ["steps=300"])
+    scene = load_scene(ARTICLE, ["steps=300"])
     assert scene.render.view == "surface3d" and scene.surface.name == "bowl"
+    assert scene.render.camera == ARTICLE_CAMERA and scene.render.squares.show
     assert [r.color for r in scene.racers] == ["white", "#00ff00"]
     width, height = scene.render.size
     assert width % 2 == 0 and height % 2 == 0 and 1.5 < width / height < 1.7
@@ -314,3 +317,15 @@ def test_the_article_scene_tells_the_story():
     assert np.allclose(first[0], first[1], rtol=1e-6)       # the same first step...
     assert not np.allclose(adagrad.positions[300], rmsprop.positions[300], atol=1e-2)  # ...then apart
     assert np.all(adagrad.accumulators[300] > 20 * rmsprop.accumulators[300])
+
+
+def test_the_3d_benchmark_times_static_blitted_and_redrawn_frames():
+    from click.testing import CliRunner
+
+    from race.bench3d import main
+
+    result = CliRunner().invoke(main, [str(ARTICLE), "--frames", "3"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == ["static", "blitted", "redrawn"]
+    assert all(float(line.split()[2]) > 0 for line in lines)
