@@ -63,9 +63,9 @@ def bench(scene_name: str = "article", frames: int = 60) -> dict[str, float]:
 def main(scene: str, frames: int) -> None:
     times = bench(scene, frames)
     click.echo(f"static layers     {times['static'] * 1e3:8.1f} ms once")
-    click.echo(f"blitted frame     {times['blit'] * 1e3:8.1f} ms   ({1 / times['blit']:6.1f} fps)")
-    click.echo(f"redrawn frame     {times['redraw'] * 1e3:8.1f} ms   ({1 / times['redraw']:6.1f} fps)"
-               "   orbiting camera")
+    for name, key, note in (("blitted", "blit", ""), ("redrawn", "redraw", "   orbiting camera")):
+        seconds = times[key]
+        click.echo(f"{name} frame     {seconds * 1e3:8.1f} ms   ({1 / seconds:6.1f} fps){note}")
 
 
 if __name__ == "__main__":

@@ -315,7 +315,8 @@ def test_the_article_scene_tells_the_story():
     adagrad, rmsprop = race.trajectories
     first = [t.positions[1, 0] - t.positions[0, 0] for t in race.trajectories]
     assert np.allclose(first[0], first[1], rtol=1e-6)       # the same first step...
-    assert not np.allclose(adagrad.positions[300], rmsprop.positions[300], atol=1e-2)  # ...then apart
+    apart = np.abs(adagrad.positions[300] - rmsprop.positions[300]).max()
+    assert apart > 1e-2                                       # ...then apart
     assert np.all(adagrad.accumulators[300] > 20 * rmsprop.accumulators[300])
 
 
