@@ -124,7 +124,8 @@ class ContourView:
         moving: list[Artist] = []
         for racer in self.artists:
             moving.extend(racer.update(step, aspect))
-        return moving
+        # one layer at a time across racers: every square under every trail under every ball
+        return sorted(moving, key=Artist.get_zorder)
 
 
 def style_axes(ax: Axes, theme: Theme) -> None:
@@ -203,8 +204,9 @@ class RacerArtists:
             origin = trajectory.positions[0]
             quiver = ax.quiver(origin[:, 0], origin[:, 1], np.zeros(n), np.zeros(n),
                                angles="xy", scale_units="xy", scale=1.0, color=arrow_color,
-                               width=0.0055, headwidth=3.6, headlength=4.2, headaxislength=3.8,
-                               edgecolor=theme.outline, linewidth=0.6, zorder=5)
+                               units="dots", width=2.4 * ax.figure.dpi / 72, headwidth=3.4,
+                               headlength=4.0, headaxislength=3.6, edgecolor=theme.outline,
+                               linewidth=0.5, zorder=5)
             self.arrows.append((quiver, vectors, scale))
 
     def update(self, step: int, aspect: float) -> list[Artist]:

@@ -98,7 +98,7 @@ class Stage:
             outer = figure.add_gridspec(1, 2, width_ratios=[1.7 * columns / rows, 1])
             main, side = outer[0], outer[1]
         elif render.loss_panel == "bottom":
-            outer = figure.add_gridspec(2, 1, height_ratios=[2.6 * rows / columns, 1])
+            outer = figure.add_gridspec(2, 1, height_ratios=[3.2, 1])
             main, side = outer[0], outer[1]
         else:
             main, side = figure.add_gridspec(1, 1)[0], None
@@ -167,30 +167,42 @@ class Stage:
 
     # -- frames -------------------------------------------------------------------------------
 
-    def frame(self, step: int) -> np.ndarray:
+    def frame(self, step: int, seconds: float | None = None) -> np.ndarray:
         """The frame showing ``step``: an (height, width, 4) uint8 view of the canvas buffer.
 
-        The array is only valid until the next call (the canvas buffer is reused).
+        ``seconds`` is the frame's time in the video, for views that move with time (an orbiting
+        camera). The array is only valid until the next call (the canvas buffer is reused).
         """
-        per_view = [(view.ax, sorted(view.update(step), key=Artist.get_zorder))
-                    for view in self.views]
+        if seconds is not None:
+            for view in self.views:
+                if hasattr(view, "set_frame_time"):
+                    view.set_frame_time(seconds)
+        # the background first (a view may move its camera here), then the moving artists
         key = (self._legend_key(step), tuple(background_key(v, step) for v in self.views))
-        fresh = [a for _, artists in per_view for a in artists if id(a) not in self._animated]
-        if fresh or key != self._key or self._background is None:
-            for artist in fresh:
-                artist.set_animated(True)
-                self._animated.add(id(artist))
+        if key != self._key or self._background is None:
+            if self._background is None:
+                self._mark_animated([a for v in self.views for a in v.update(step)])
             self._redraw_background(step)
             self._key = key
-            if self.counter.sprites is None:
-                self.counter.prepare(self.canvas, self._background)
         else:
             self.canvas.restore_region(self._background)
+        per_view = [(view.ax, view.update(step)) for view in self.views]
+        fresh = [a for _, artists in per_view for a in artists if id(a) not in self._animated]
+        if fresh:    # an artist that was not returned before: keep it out of the background
+            self._mark_animated(fresh)
+            self._redraw_background(step)
+        if self.counter.sprites is None:
+            self.counter.prepare(self.canvas, self._background)
         self.counter.paste(self.canvas, step)
         for ax, artists in per_view:
             for artist in artists:
                 ax.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())
+
+    def _mark_animated(self, artists: list[Artist]) -> None:
+        for artist in artists:
+            artist.set_animated(True)
+            self._animated.add(id(artist))
 
     def _legend_key(self, step: int) -> Hashable:
         return tuple(int(((t.diverged_at >= 0) & (t.diverged_at <= step)).sum())

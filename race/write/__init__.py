@@ -31,12 +31,14 @@ class Writer(Protocol):
 
 def output_kind(output: str | os.PathLike) -> str:
     """'gif', 'mp4', 'webm', 'png' from the extension; 'folder' for a path without one, ending in
-    a separator or naming an existing folder. RenderError for anything else."""
+    a separator, or naming an existing folder with another extension. RenderError otherwise."""
     text = os.fspath(output)
     path = Path(text)
-    if text.endswith((os.sep, "/")) or path.is_dir() or not path.suffix:
+    if text.endswith((os.sep, "/")) or not path.suffix:
         return "folder"
     kind = EXTENSIONS.get(path.suffix.lower())
+    if kind is None and path.is_dir():
+        return "folder"               # an existing folder with a dot in its name
     if kind is None:
         raise RenderError(f"{text}: unknown output extension {path.suffix!r}; use "
                           f"{', '.join(EXTENSIONS)} or a folder name for numbered PNGs")

@@ -8,6 +8,7 @@ encoding overlap, and memory stays flat in the number of frames (the queue holds
 from __future__ import annotations
 
 import queue
+import re
 import subprocess
 import tempfile
 import threading
@@ -18,6 +19,7 @@ import numpy as np
 from race.errors import RenderError
 
 QUEUE_FRAMES = 4
+_PREFIX = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\]\s*")   # "[vost#0:0 @ 0x5563...] "
 
 
 def ffmpeg_exe() -> str:
@@ -129,14 +131,21 @@ class FFmpegPipe:
         raise RenderError(f"{self.what} {how}: {message}")
 
     def message(self) -> str:
-        """ffmpeg's last non-empty line of output, for a one-line error."""
+        """ffmpeg's own words, on one line: its first error (the specific one) and its last."""
         try:
             self._log.seek(0)
-            lines = [line.strip() for line in
-                     self._log.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            return summarize(self._log.read())
         except (OSError, ValueError):
-            lines = []
-        return lines[-1] if lines else "no message"
+            return "no message"
+
+
+def summarize(log: bytes) -> str:
+    lines = [_PREFIX.sub("", line).strip()
+             for line in log.decode("utf-8", "replace").splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        return "no message"
+    return lines[0] if len(lines) == 1 or lines[0] == lines[-1] else f"{lines[0]}; {lines[-1]}"
 
 
 def run_ffmpeg(args: list[str], what: str) -> None:
@@ -145,9 +154,7 @@ def run_ffmpeg(args: list[str], what: str) -> None:
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     if result.returncode != 0:
-        lines = [line for line in result.stderr.decode("utf-8", "replace").splitlines()
-                 if line.strip()]
-        raise RenderError(f"{what} failed: {lines[-1] if lines else 'no message'}")
+        raise RenderError(f"{what} failed: {summarize(result.stderr)}")
 
 
 def path_arg(path: Path) -> str:
