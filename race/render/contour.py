@@ -16,7 +16,7 @@ from matplotlib import colors as mcolors
 from matplotlib import patheffects
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
-from matplotlib.collections import PolyCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 
 from race.engine import Race, Trajectory
@@ -157,9 +157,8 @@ class RacerArtists:
         if render.trail.show:
             for _ in range(n):
                 if render.trail.fade:
-                    from matplotlib.collections import LineCollection
+                    # no outline: it cannot fade with the segments and would stay dark
                     trail = LineCollection([], linewidths=width, capstyle="round", zorder=4)
-                    trail.set_path_effects(outline)
                     trail.set_color(color)
                 else:
                     trail = Line2D([], [], color=color, linewidth=width, solid_capstyle="round",

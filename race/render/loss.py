@@ -17,8 +17,8 @@ from race.render.scales import live
 class LossView:
     """A View (same protocol as the surface views) plotting loss against step.
 
-    The y axis is logarithmic when every loss is positive, else symmetric-log (surfaces that go
-    below zero, like the saddle). Limits are fixed from the whole run, so nothing rescales while
+    The y axis is logarithmic when every loss is positive, else linear (surfaces that go below
+    zero, like the saddle). Limits are fixed from the whole run, so nothing rescales while
     the video plays.
     """
 
@@ -46,15 +46,11 @@ class LossView:
                 ax.yaxis.set_major_locator(ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
             ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
             ax.yaxis.set_minor_formatter(ticker.NullFormatter())
-        elif values.size:
-            magnitude = np.abs(values)
-            positive = magnitude[magnitude > 0]
-            linthresh = float(np.percentile(positive, 5)) if positive.size else 1.0
-            ax.set_yscale("symlog", linthresh=max(linthresh, 1e-12))
+        elif values.size:          # losses at or below zero: a linear axis
             low, high = values.min(), values.max()
-            pad = 0.1 * max(high - low, 1e-12)
+            pad = 0.06 * max(high - low, 1e-12)
             ax.set_ylim(low - pad, high + pad)
-        ax.set_xlim(0, max(steps, 1))
+        ax.set_xlim(0, max(steps, 1) * 1.02)   # room for the last marker
         ax.set_xlabel("step")
         ax.set_ylabel("loss")
         ax.grid(True, color=theme.grid, linewidth=0.6)

@@ -163,7 +163,9 @@ class Stage:
         # the handle (1.6 em), its gap (0.8 em) and the column gap (1.4 em) beside each label
         em = LEGEND_SIZE * self.figure.dpi / 72.0
         per_column = widest + 3.8 * em
-        return max(1, min(len(labels), int(self.width * 0.96 // per_column)))
+        fit = max(1, min(len(labels), int(self.width * 0.96 // per_column)))
+        rows = math.ceil(len(labels) / fit)
+        return math.ceil(len(labels) / rows)       # balanced rows: 4 + 3, not 6 + 1
 
     # -- frames -------------------------------------------------------------------------------
 
