@@ -22,6 +22,7 @@ from race import limits
 from race.atomic import atomic_path
 from race.engine import Race
 from race.errors import RaceError, RenderError
+from race.render.parallel import ParallelFrames, available_workers, wants_parallel
 from race.render.schedule import frame_steps
 from race.render.view import VIEWS
 from race.write import check_output, open_writer, output_kind
@@ -53,17 +54,26 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
     from race.render.stage import Stage
 
     stage = Stage(race)
+    pool = None
     try:
         with atomic_path(target, folder=kind == "folder") as temp:
             samples = None
             if kind == "gif":
                 picks = np.unique(np.rint(np.linspace(0, len(steps) - 1, GIF_SAMPLES)))
-                samples = [np.array(stage.frame(steps[int(i)])) for i in picks]
+                samples = [np.array(stage.frame(steps[int(i)], int(i) / settings.fps))
+                           for i in picks]
+            if wants_parallel(stage.views, len(steps)):
+                # every frame is a full redraw: two processes draw, before any encoder starts
+                pool = ParallelFrames(race, steps, settings.fps, available_workers())
+                frames = iter(pool)
+            else:
+                frames = (stage.frame(step, number / settings.fps)
+                          for number, step in enumerate(steps))
             writer = open_writer(kind, temp, size, settings.fps, loop=settings.loop,
                                  total=len(steps), samples=samples)
             try:
-                for done, step in enumerate(steps, start=1):
-                    writer.write(stage.frame(step))
+                for done, frame in enumerate(frames, start=1):
+                    writer.write(frame)
                     if progress is not None:
                         progress(done, len(steps))
                 writer.finish()
@@ -75,6 +85,8 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
     except Exception as exc:
         raise RenderError(f"{target}: {_one_line(exc)}") from exc
     finally:
+        if pool is not None:
+            pool.close()
         stage.close()
     return target
 
