@@ -18,6 +18,7 @@ from typing import Callable
 import numpy as np
 
 from race.engine import Race, run
+from race.errors import RenderError
 from race.render.schedule import frame_steps
 from race.scene import Scene
 
@@ -51,7 +52,12 @@ def benchmark(scene: Scene, *, formats=("mp4", "gif"), frames: int = 300,
     for fmt in formats:
         naive_path, ours_path = workdir / f"naive.{fmt}", workdir / f"ours.{fmt}"
         start = time.perf_counter()
-        naive_render(race, steps, naive_path)
+        try:
+            naive_render(race, steps, naive_path)
+        except Exception as exc:
+            text = str(exc).strip().splitlines()
+            raise RenderError(f"the naive {fmt} route failed: {type(exc).__name__}"
+                              f"{': ' + text[0] if text else ''}") from exc
         naive_seconds = time.perf_counter() - start
         start = time.perf_counter()
         render(race, ours_path)
@@ -151,7 +157,11 @@ def naive_render(race: Race, steps: list[int], output: Path) -> None:
         writer = animation.PillowWriter(fps=settings.fps)
     else:
         matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
-        writer = animation.FFMpegWriter(fps=settings.fps)
+        if output.suffix == ".webm":   # what the docs suggest once the default codec fails
+            writer = animation.FFMpegWriter(fps=settings.fps, codec="libvpx-vp9",
+                                            extra_args=["-pix_fmt", "yuv420p"])
+        else:
+            writer = animation.FFMpegWriter(fps=settings.fps)
     anim.save(str(output), writer=writer, savefig_kwargs={"facecolor": theme.background})
 
 

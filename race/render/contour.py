@@ -24,7 +24,7 @@ from race.render import scales
 from race.render.theme import Theme
 
 GRID = 300            # surface samples per axis for the contours
-MAX_TRAIL_SEGMENTS = 800  # a fading trail is drawn with at most this many segments
+FADE_BANDS = 12       # a fading trail is drawn as this many pieces of falling opacity
 SQUARE_ALPHA_EDGE = 0.95
 
 
@@ -258,18 +258,18 @@ class RacerArtists:
         return moving
 
     def _fade(self, trail, path: np.ndarray) -> None:
+        """The trail in FADE_BANDS consecutive pieces, older pieces more transparent (a few
+        polylines per start: thousands of one-segment lines would cost far more to draw)."""
         count = path.shape[0] - 1
         if count < 1:
             trail.set_segments([])
             return
-        if count > MAX_TRAIL_SEGMENTS:
-            keep = np.unique(np.rint(np.linspace(0, count, MAX_TRAIL_SEGMENTS + 1)).astype(int))
-            path = path[keep]
-            count = path.shape[0] - 1
-        segments = np.stack([path[:-1], path[1:]], axis=1)
-        colors = np.tile(self.rgba, (count, 1))
-        colors[:, 3] *= np.linspace(0.08, 1.0, count)
-        trail.set_segments(segments)
+        bands = min(FADE_BANDS, count)
+        edges = np.rint(np.linspace(0, count, bands + 1)).astype(int)
+        pieces = [path[a:b + 1] for a, b in zip(edges[:-1], edges[1:])]
+        colors = np.tile(self.rgba, (bands, 1))
+        colors[:, 3] *= np.linspace(0.1, 1.0, bands) if bands > 1 else 1.0
+        trail.set_segments(pieces)
         trail.set_color(colors)
 
 

@@ -213,3 +213,26 @@ def test_the_step_counter_pasted_from_sprites_matches_drawn_text(straight):
         stage.figure.draw_artist(counter.text)
         drawn = np.asarray(stage.canvas.buffer_rgba())[counter.region]
         assert np.abs(frame[counter.region].astype(int) - drawn.astype(int)).max() <= 2
+
+
+def test_a_trail_of_limited_length_forgets_its_start():
+    positions = line((-1.5, 0.0), (1.5, 0.0), 30)
+    full = Stage(make_race(trajectory(positions)))
+    short = Stage(make_race(trajectory(positions),
+                            render=small_render(trail=Trail(length=5, width=3.0))))
+    early = (-1.2, 0.0)                              # passed at step 3
+    assert near(full, full.frame(30), *early, RED, 40)
+    assert not near(short, short.frame(30), *early, RED, 60)
+    assert near(short, short.frame(30), 1.2, 0.0, RED, 40)   # passed at step 27: kept
+
+
+def test_a_fading_trail_is_faint_at_its_start_and_strong_near_the_ball():
+    positions = line((-1.5, 0.0), (1.5, 0.0), 30)
+    stage = Stage(make_race(trajectory(positions),
+                            render=small_render(trail=Trail(fade=True, width=4.0))))
+    frame = stage.frame(30)
+    def redness(x):
+        px, py = stage.views[0].ax.transData.transform((x, 0.0))
+        rgb = frame[int(stage.height - py) - 1:int(stage.height - py) + 2, int(px), :3].astype(int)
+        return max(r - (g + b) / 2 for r, g, b in rgb)
+    assert redness(1.1) > redness(-1.3) + 40
