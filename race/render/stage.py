@@ -138,6 +138,14 @@ class Stage:
                                       marker="o", markersize=7,
                                       markeredgecolor=theme.outline, markeredgewidth=1.0))
             labels = [racer_label(self.race, i) for i in range(len(self.race.trajectories))]
+            arrows = render.arrows
+            for shown, color, label in ((arrows.gradient, theme.gradient_arrow, "−∇f"),
+                                        (arrows.step, theme.step_arrow, "step taken"),
+                                        (arrows.momentum, theme.momentum_arrow, "momentum")):
+                if shown:
+                    handles.append(Line2D([], [], color=color, linewidth=2.2, marker=">",
+                                          markersize=6, markevery=[-1]))
+                    labels.append(label)
             columns = self._legend_columns(labels)
             rows = math.ceil(len(labels) / columns)
             self.legend = figure.legend(
@@ -216,7 +224,8 @@ class Stage:
             self.figure.set_layout_engine("none")  # ...and then nothing moves again
             self._laid_out = True
         if self.legend is not None:
-            for i, text in enumerate(self.legend.get_texts()):
+            racers = len(self.race.trajectories)
+            for i, text in enumerate(self.legend.get_texts()[:racers]):
                 text.set_text(racer_label(self.race, i, step))
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
