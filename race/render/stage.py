@@ -53,7 +53,14 @@ def racer_label(race: Race, index: int, step: int | None = None) -> str:
 
 
 class Stage:
-    """One race's figure, with its views laid out; ``frame(step)`` returns the RGBA pixels."""
+    """One race's figure, with its views laid out; ``frame(step)`` returns the RGBA pixels.
+
+    Layouts (``render.layout``): ``single``, one panel of ``render.view`` with every racer;
+    ``side-by-side``, a 3D view beside a contour view of the same race (``render.view`` is not
+    used); ``grid``, one panel of ``render.view`` per racer, all on the same clock.
+    ``render.loss_panel`` adds a loss-vs-step panel right of or below any of them. Views come
+    from the registry in ``race.render.view.VIEWS``.
+    """
 
     def __init__(self, race: Race) -> None:
         self.race = race
