@@ -4,8 +4,8 @@ Per racer: a ball at the current point (one per start), the trail so far, and th
 the accumulated squared gradient: the x-square lies along the horizontal through the ball
 (hatched with horizontal lines, solid edge), the y-square along the vertical (vertical hatching,
 dashed edge); each square's side is proportional to sqrt(accumulated g^2) of its axis, and it
-extends on the uphill side of the ball (the sign of that axis's gradient), flipping when the sign
-flips, as the original app's squares do. Optional arrows: the descent direction -grad f, the step
+opens downhill (against the sign of that axis's gradient), flipping when the sign flips, as the
+original app's squares do and as the 3D view's do. Optional arrows: the descent direction -grad f, the step
 actually taken and the momentum (all pointing the way they push the ball).
 """
 
@@ -179,6 +179,7 @@ class RacerArtists:
         self.square_scale = square_scale
         self.squares: list[PolyCollection] = []
         if square_scale > 0 and trajectory.accumulators is not None:
+            self.sides = downhill(trajectory.gradients)
             face = mcolors.to_rgba(color, render.squares.alpha)
             edge = mcolors.to_rgba(color, SQUARE_ALPHA_EDGE)
             hatch_color = mcolors.to_rgba(color, 0.6)
@@ -230,7 +231,7 @@ class RacerArtists:
         moving: list[Artist] = []
         if self.squares:
             sides = self.square_scale * np.sqrt(np.abs(t.accumulators[step]))
-            signs = np.where(t.gradients[step] >= 0, 1.0, -1.0)
+            signs = self.sides[step]
             x, y = points[here, 0], points[here, 1]
             sx, sy = sides[here, 0], sides[here, 1]
             dx, dy = signs[here, 0], signs[here, 1]
@@ -271,6 +272,17 @@ class RacerArtists:
         colors[:, 3] *= np.linspace(0.1, 1.0, bands) if bands > 1 else 1.0
         trail.set_segments(pieces)
         trail.set_color(colors)
+
+
+def downhill(gradients: np.ndarray) -> np.ndarray:
+    """Which way each square opens along its axis, (steps+1, n, 2) of +-1: downhill (-sign g);
+    where the gradient is exactly zero (or not finite) the square keeps its previous side."""
+    signs = -np.sign(np.nan_to_num(gradients, nan=0.0, posinf=0.0, neginf=0.0))
+    for k in range(signs.shape[0]):
+        zero = signs[k] == 0
+        if zero.any():
+            signs[k][zero] = signs[k - 1][zero] if k else 1.0
+    return signs
 
 
 def _steps(positions: np.ndarray) -> np.ndarray:

@@ -102,9 +102,9 @@ def test_a_square_grows_with_the_accumulated_squared_gradient():
     for step in (5, 10):
         frame = np.array(stage.frame(step))
         plain = np.array(plain_stage.frame(step))
-        # gradient 2x > 0: the x-square extends to the right (+x) of the ball
-        reaches[step] = square_extent(stage, frame, plain, 0.5, 0.25, (1, 0))
-        assert square_extent(stage, frame, plain, 0.5, 0.25, (-1, 0)) < reaches[step]
+        # gradient 2x > 0: the x-square opens downhill, to the left (-x) of the ball
+        reaches[step] = square_extent(stage, frame, plain, 0.5, 0.25, (-1, 0))
+        assert square_extent(stage, frame, plain, 0.5, 0.25, (1, 0)) < reaches[step]
     pixels_per_unit = (stage.views[0].ax.transData.transform((1, 0))
                        - stage.views[0].ax.transData.transform((0, 0)))[0]
     for step, side in ((5, 2.0 * 0.25), (10, 4.0 * 0.25)):
@@ -112,7 +112,7 @@ def test_a_square_grows_with_the_accumulated_squared_gradient():
     assert reaches[10] > 1.8 * reaches[5]
 
 
-def test_squares_flip_to_the_side_the_gradient_points():
+def test_squares_flip_to_the_downhill_side_with_the_gradient():
     positions = np.array([[[-0.5, 0.0]], [[-0.5, 0.0]]])            # gradient 2x < 0
     acc = np.zeros((2, 1, 2))
     acc[:, 0, 0] = 4.0                                                # the x-square only
@@ -123,7 +123,7 @@ def test_squares_flip_to_the_side_the_gradient_points():
     frame, plain = np.array(stage.frame(1)), np.array(plain_stage.frame(1))
     left = square_extent(stage, frame, plain, -0.5, 0.0, (-1, 0))
     right = square_extent(stage, frame, plain, -0.5, 0.0, (1, 0))
-    assert left > 2 * right
+    assert right > 2 * left                                          # downhill is +x here
 
 
 def test_racers_without_an_accumulator_draw_no_squares(straight):
