@@ -5,8 +5,8 @@ the accumulated squared gradient: the x-square lies along the horizontal through
 (hatched with horizontal lines, solid edge), the y-square along the vertical (vertical hatching,
 dashed edge); each square's side is proportional to sqrt(accumulated g^2) of its axis, and it
 opens downhill (against the sign of that axis's gradient), flipping when the sign flips, as the
-original app's squares do and as the 3D view's do. Optional arrows: the descent direction -grad f, the step
-actually taken and the momentum (all pointing the way they push the ball).
+original app's squares do and as the 3D view's do. Optional arrows: the descent direction
+-grad f, the step actually taken and the momentum (all pointing the way they push the ball).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The automatic square scale tells the article's story: AdaGrad's squares balloon, RMSProp's don't."""
+"""The automatic square scale tells the article's story: AdaGrad's squares balloon, RMSProp's
+stay small."""
 
 from __future__ import annotations
 
