@@ -22,8 +22,6 @@ def prepare_folder(target: Path) -> None:
                           f"{exc.strerror or exc}") from None
     if not os.access(folder, os.W_OK | os.X_OK):
         raise RenderError(f"{target}: folder {folder} is not writable")
-    if target.is_dir() and target.suffix:
-        raise RenderError(f"{target}: is a folder, expected a file name")
 
 
 @contextmanager
@@ -35,6 +33,8 @@ def atomic_path(target: Path, *, folder: bool = False) -> Iterator[Path]:
     """
     target = Path(target)
     prepare_folder(target)
+    if not folder and target.is_dir():
+        raise RenderError(f"{target}: is a folder, expected a file name")
     prefix = f".{target.name}."
     if folder:
         temp = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))

@@ -117,7 +117,7 @@ def render(scene: str, output: str | None, fps: int | None, size: str | None,
            theme: str | None, step: int | None, quiet: bool, overrides: tuple[str, ...]) -> None:
     """Render SCENE to an animation (or a still)."""
     from race.engine import run
-    from race.render import render as render_animation, render_still
+    from race.render import check_render, render as render_animation, render_still
 
     flags = list(overrides)
     if fps is not None:
@@ -128,10 +128,13 @@ def render(scene: str, output: str | None, fps: int | None, size: str | None,
         flags.append(f"render.theme={theme}")
     loaded = load(scene, flags)
     target = Path(output or loaded.output or f"outputs/{loaded.name}.gif")
-    race = run(loaded)
-    if target.suffix.lower() == ".png" or step is not None:
-        if step is not None and target.suffix.lower() != ".png":
+    check_render(loaded, target)  # a bad output is refused before the simulation runs
+    if step is not None:
+        if target.suffix.lower() != ".png":
             raise_bad_option("--step", "only applies to a .png output")
+        check_step(step, loaded.steps)
+    race = run(loaded)
+    if target.suffix.lower() == ".png":
         render_still(race, target, step=step)
     else:
         with progress_bar(quiet) as progress:
@@ -149,11 +152,12 @@ def render(scene: str, output: str | None, fps: int | None, size: str | None,
 def preview(scene: str, step: int | None, output: str, overrides: tuple[str, ...]) -> None:
     """Draw one frame of SCENE to a PNG, fast, for checking a scene."""
     from race.engine import run
-    from race.render import render_still
+    from race.render import check_render, render_still
 
     loaded = load(scene, overrides)
-    if step is not None and not 0 <= step <= loaded.steps:
-        raise_bad_option("--step", f"expected 0 to {loaded.steps}, got {step}")
+    check_render(loaded, output)
+    if step is not None:
+        check_step(step, loaded.steps)
     render_still(run(loaded), Path(output), step=step)
     click.echo(f"wrote {output}")
 
@@ -203,6 +207,11 @@ def parse_size(text: str) -> list[int]:
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
         raise_bad_option("--size", f"expected WIDTHxHEIGHT like 800x600, got {text!r}")
     return [int(parts[0]), int(parts[1])]
+
+
+def check_step(step: int, steps: int) -> None:
+    if not 0 <= step <= steps:
+        raise_bad_option("--step", f"expected 0 to {steps}, got {step}")
 
 
 def raise_bad_option(option: str, message: str):

@@ -124,3 +124,96 @@ def test_version_and_help():
     assert invoke("--version").output.strip().endswith(__version__)
     result = invoke("--help")
     assert result.exit_code == 0 and "Examples:" in result.output and "race preview" in result.output
+
+
+def gif_facts(path):
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return image.n_frames, image.size, image.info.get("loop")
+
+
+def test_bare_race_renders_the_article_scene_into_outputs(tmp_path, monkeypatch):
+    from race.render import frame_steps
+    from race.scenes import resolve_scene
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0, result.output
+    article = load_scene(resolve_scene("article"))
+    frames, size, loop = gif_facts(tmp_path / "outputs" / "article.gif")
+    assert size == tuple(article.render.size)
+    assert frames == len(frame_steps(article.render, article.steps))
+    assert loop == 0  # loops forever
+
+
+def test_render_flags_override_the_scene(scene_file, tmp_path):
+    out = tmp_path / "o" / "race.gif"
+    result = invoke("render", scene_file, "-o", out, "--fps", 10, "--size", "160x120",
+                    "--theme", "dark", "--set", "render.steps_per_frame=10",
+                    "--set", "render.hold=0.5", "-q")
+    assert result.exit_code == 0, result.output
+    frames, size, _ = gif_facts(out)
+    assert size == (160, 120)
+    assert frames == 40 // 10 + 1 + 5  # steps 0, 10, .., 40 then half a second held at 10 fps
+
+
+def test_render_without_output_uses_the_scenes_then_the_default(scene_file, tmp_path,
+                                                               monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    small = ["--size", "64x48", "--set", "render.steps_per_frame=20", "--set", "render.hold=0"]
+    assert invoke("render", scene_file, *small).exit_code == 0
+    assert (tmp_path / "outputs" / "scene.gif").exists()
+    assert invoke("render", scene_file, *small, "--set", "output=elsewhere/x.gif").exit_code == 0
+    assert (tmp_path / "elsewhere" / "x.gif").exists()
+
+
+def test_render_png_still_at_a_step(scene_file, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "still.png"
+    result = invoke("render", scene_file, "-o", out, "--step", 5, "--size", "200x150")
+    assert result.exit_code == 0, result.output
+    assert Image.open(out).size == (200, 150)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["-o", "{tmp}/x.xyz"], "unknown output extension '.xyz'"),
+    (["-o", "{tmp}/scene.yaml/x.gif"], "cannot create folder"),
+    (["-o", "{tmp}/x.mp4", "--size", "161x120"], "needs an even width and height"),
+    (["-o", "{tmp}/x.gif", "--step", "3"], "--step: only applies to a .png output"),
+    (["-o", "{tmp}/x.png", "--step", "999"], "--step: expected 0 to 40, got 999"),
+    (["-o", "{tmp}/x.gif", "--size", "800"], "--size: expected WIDTHxHEIGHT"),
+    (["-o", "{tmp}/x.gif", "--fps", "0"], "render.fps: expected a number at least 1, got 0"),
+])
+def test_render_refuses_bad_requests_in_one_line(scene_file, tmp_path, args, message):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    result = invoke("render", scene_file, *args)
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.splitlines()) == 1 and message in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.yaml"]
+
+
+def test_frame_limits_are_named_and_can_be_raised(scene_file, tmp_path, monkeypatch):
+    out = tmp_path / "x.gif"
+    monkeypatch.setenv("RACE_MAX_FRAMES", "5")
+    result = invoke("render", scene_file, "-o", out, "--size", "64x48")
+    assert result.exit_code == 2
+    assert f"{scene_file}: render: the number of frames is" in result.stderr
+    assert "RACE_MAX_FRAMES" in result.stderr and not out.exists()
+
+
+def test_preview_writes_one_frame(scene_file, tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "p.png"
+    result = invoke("preview", scene_file, "--step", 0, "-o", out, "--set", "render.size=[320, 240]")
+    assert result.exit_code == 0, result.output
+    assert Image.open(out).size == (320, 240)
+
+
+def test_shipped_scenes_are_found_by_name():
+    result = invoke("validate", "article")
+    assert result.exit_code == 0 and "AdaGrad (adagrad)" in result.output
+    result = invoke("validate", "artcle")
+    assert result.exit_code == 2 and "did you mean 'article'?" in result.stderr

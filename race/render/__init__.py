@@ -21,7 +21,8 @@ import numpy as np
 from race import limits
 from race.atomic import atomic_path
 from race.engine import Race
-from race.errors import RaceError, RenderError
+from race.errors import LimitError, RaceError, RenderError
+from race.scene import Scene
 from race.render.parallel import ParallelFrames, available_workers, wants_parallel
 from race.render.schedule import frame_steps
 from race.render.view import VIEWS
@@ -30,7 +31,7 @@ from race.write import check_output, open_writer, output_kind
 Progress = Callable[[int, int], None]
 GIF_SAMPLES = 4   # frames the GIF palette is built from, spread over the race
 
-__all__ = ["VIEWS", "frame_steps", "render", "render_still"]
+__all__ = ["VIEWS", "check_render", "frame_steps", "render", "render_still"]
 
 
 def render(race: Race, output: str | os.PathLike, *, progress: Progress | None = None) -> Path:
@@ -38,19 +39,16 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
 
     ``progress(done, total)`` is called after every frame.
     """
-    kind = output_kind(output)
+    target = check_render(race.scene, output)
+    kind = output_kind(target)
     settings = race.scene.render
     size = (int(settings.size[0]), int(settings.size[1]))
-    target = check_output(output, kind, size)
     if kind == "png":
         written = render_still(race, target)
         if progress is not None:
             progress(1, 1)
         return written
     steps = frame_steps(settings, race.scene.steps)
-    limits.check("MAX_FRAMES", len(steps), "the number of frames")
-    limits.check("MAX_VIDEO_PIXELS", len(steps) * size[0] * size[1],
-                 "frames x width x height")
     from race.render.stage import Stage
 
     stage = Stage(race)
@@ -88,6 +86,24 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
         if pool is not None:
             pool.close()
         stage.close()
+    return target
+
+
+def check_render(scene: Scene, output: str | os.PathLike) -> Path:
+    """Everything about rendering ``scene`` to ``output`` that can fail before any work: the
+    output's type, size and folder, and the frame limits. Returns the target path."""
+    kind = output_kind(output)
+    settings = scene.render
+    size = (int(settings.size[0]), int(settings.size[1]))
+    target = check_output(output, kind, size)
+    if kind not in ("png",):
+        frames = len(frame_steps(settings, scene.steps))
+        try:
+            limits.check("MAX_FRAMES", frames, "the number of frames")
+            limits.check("MAX_VIDEO_PIXELS", frames * size[0] * size[1],
+                         "frames x width x height")
+        except LimitError as exc:
+            raise LimitError(exc.reason, file=scene.source, key="render") from None
     return target
 
 

@@ -13,6 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
+from race.atomic import prepare_folder
 from race.errors import RenderError
 
 EXTENSIONS = {".gif": "gif", ".mp4": "mp4", ".webm": "webm", ".png": "png"}
@@ -54,14 +55,7 @@ def check_output(output: str | os.PathLike, kind: str, size: tuple[int, int]) ->
         even = f"{width + width % 2}x{height + height % 2}"
         raise RenderError(f"{path}: {kind.upper()} (yuv420p) needs an even width and height, "
                           f"got {width}x{height}; use render.size {even}")
-    parent = path.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot create folder {parent}: "
-                          f"{exc.strerror or exc}") from None
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise RenderError(f"{path}: folder {parent} is not writable")
+    prepare_folder(path)
     if kind != "folder" and path.is_dir():
         raise RenderError(f"{path}: is a folder, expected a file name")
     if kind == "folder" and path.exists() and not path.is_dir():
