@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def describe(what: str) -> str:
-    return {"optimizers": optimizers, "surfaces": surfaces, "scenes": scenes}[what]()
+    return {"optimizers": optimizers, "surfaces": surfaces, "scenes": scenes,
+            "render-keys": render_keys}[what]()
 
 
 def optimizers() -> str:
@@ -39,3 +40,62 @@ def scenes() -> str:
     from race.scenes import shipped_scenes
 
     return "\n".join(f"{name:<22} {path}" for name, path in shipped_scenes().items())
+
+
+def render_keys() -> str:
+    """Every `render` key of a scene as a Markdown table: key, default, allowed values, meaning.
+
+    The README embeds this table; a test keeps the two the same.
+    """
+    from race.scene import Render
+
+    rows = ["| key | default | allowed | meaning |", "|---|---|---|---|"]
+    rows += [f"| `{key}` | {default} | {allowed} | {doc} |"
+             for key, default, allowed, doc in _option_rows(Render, "render")]
+    return "\n".join(rows)
+
+
+def _option_rows(record: type, prefix: str):
+    import dataclasses
+    import typing
+
+    hints = typing.get_type_hints(record)
+    for f in dataclasses.fields(record):
+        key = f"{prefix}.{f.name}"
+        hint = hints[f.name]
+        if dataclasses.is_dataclass(hint):
+            yield key, "", "mapping", f.metadata.get("doc", "")
+            yield from _option_rows(hint, key)
+            continue
+        default = f.default
+        yield key, _yaml(default), _allowed(hint, f.metadata), f.metadata.get("doc", "")
+
+
+def _allowed(hint, metadata) -> str:
+    import typing
+
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    nullable = type(None) in typing.get_args(hint)
+    if typing.get_origin(hint) is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in args)
+    base = args[0] if args and typing.get_origin(hint) is not tuple else hint
+    if typing.get_origin(base) is tuple:
+        base = typing.get_args(base)[0]
+        text = f"2 {base.__name__}s"
+    else:
+        text = {"bool": "true \\| false", "int": "whole number", "float": "number",
+                "str": metadata.get("kind") or "text"}.get(getattr(base, "__name__", ""), "")
+    low, high = metadata.get("low"), metadata.get("high")
+    if low is not None or high is not None:
+        text += f" {'' if low is None else f'{low:g}'}…{'' if high is None else f'{high:g}'}"
+    return text + (" or null" if nullable else "")
+
+
+def _yaml(value) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    return str(value)

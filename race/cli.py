@@ -175,9 +175,10 @@ def validate(scene: str, overrides: tuple[str, ...]) -> None:
 
 
 @main.command(name="list")
-@click.argument("what", type=click.Choice(["optimizers", "surfaces", "scenes"]))
+@click.argument("what", type=click.Choice(["optimizers", "surfaces", "scenes", "render-keys"]))
 def list_(what: str) -> None:
-    """List the optimizers (with torch defaults), surfaces (with formulas) or shipped scenes."""
+    """List the optimizers (with torch defaults), surfaces (with formulas), shipped scenes, or
+    every `render` key of a scene file."""
     from race import catalog
 
     click.echo(catalog.describe(what))

@@ -31,6 +31,7 @@ REQUIRED_KEYS = ("surface", "racers")
 RACER_KEYS = ("optimizer", "label", "color", "start", "starts")
 SURFACE_KEYS = ("name", "expr", "xlim", "ylim")
 DEFAULT_STEPS = 200
+EXPECTED_COLOR = "expected a colour (a name like 'white', '#00ff00' or 'C1')"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -315,8 +316,7 @@ def build_racer(item: Any, index: int, default_starts, surface: Surface, palette
         raise source.error(path + ("label",), f"expected a name, got {describe(label)}")
     color = item.get("color", palette[index % len(palette)])
     if not is_color(color):
-        raise source.error(path + ("color",), f"expected a colour (a name like 'white', "
-                                              f"'#00ff00' or 'C1'), got {describe(color)}")
+        raise source.error(path + ("color",), f"{EXPECTED_COLOR}, got {describe(color)}")
     starts = build_starts(item, path, surface, source) or default_starts
     if not starts:
         raise source.error(path, "no start point: give the scene a 'start' or the racer one")
@@ -435,6 +435,11 @@ def convert(value: Any, hint: Any, path: tuple, source: Source, metadata: Mappin
     if hint is str:
         if not isinstance(value, str):
             raise source.error(path, f"expected text, got {describe(value)}")
+        kind = metadata.get("kind")
+        if kind == "color" and not is_color(value):
+            raise source.error(path, f"{EXPECTED_COLOR}, got {describe(value)}")
+        if kind == "colormap" and value not in colormaps():
+            raise source.error(path, unknown(value, colormaps(), "colormap"))
         return value
     raise source.error(path, f"cannot read a value of type {hint}")  # a record we don't know
 
@@ -537,6 +542,12 @@ def describe(value: Any) -> str:
         return f"a list of {len(value)}"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def colormaps() -> list[str]:
+    from matplotlib import colormaps as registry
+
+    return sorted(registry)
 
 
 def is_color(value: Any) -> bool:

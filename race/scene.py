@@ -11,10 +11,15 @@ from typing import Any, Literal
 from race.surfaces.base import Surface
 
 
-def bounded(default: Any, low: float | None = None, high: float | None = None, *,
-            doc: str = "") -> Any:
-    """A field whose value the loader checks against [low, high] (either side may be open)."""
-    return field(default=default, metadata={"low": low, "high": high, "doc": doc})
+def option(default: Any, doc: str, *, low: float | None = None, high: float | None = None,
+           kind: str | None = None) -> Any:
+    """A render option: its default, a line for the docs, the range the loader enforces
+    (either side may be open) and, for text, what it must name (``"color"`` or ``"colormap"``)."""
+    factory = default if isinstance(default, type) else None
+    metadata = {"doc": doc, "low": low, "high": high, "kind": kind}
+    if factory is not None:
+        return field(default_factory=factory, metadata=metadata)
+    return field(default=default, metadata=metadata)
 
 
 @dataclass(frozen=True)
@@ -30,60 +35,73 @@ class Racer:
 
 @dataclass(frozen=True)
 class Squares:
-    show: bool = True
-    scale: float | None = bounded(None, 0.0, 1e6)  # data units per sqrt(acc. g^2); None = auto
-    alpha: float = bounded(0.35, 0.0, 1.0)
+    show: bool = option(True, "draw the squares of accumulated squared gradients")
+    scale: float | None = option(None, "data units per √(accumulated g²); null = automatic",
+                                 low=0.0, high=1e6)
+    alpha: float = option(0.35, "opacity of the squares", low=0.0, high=1.0)
 
 
 @dataclass(frozen=True)
 class Trail:
-    show: bool = True
-    fade: bool = False
-    length: int | None = bounded(None, 1, None)  # steps of trail kept; None = all
-    width: float = bounded(2.0, 0.0, 50.0)
+    show: bool = option(True, "draw each ball's path")
+    fade: bool = option(False, "older parts of the trail fade out")
+    length: int | None = option(None, "steps of trail kept; null = all", low=1)
+    width: float = option(2.0, "line width in points", low=0.0, high=50.0)
 
 
 @dataclass(frozen=True)
 class Arrows:
-    gradient: bool = False
-    step: bool = False
-    momentum: bool = False
-    scale: float | None = bounded(None, 0.0, 1e6)  # None = automatic
+    gradient: bool = option(False, "arrow along −∇f at each ball")
+    step: bool = option(False, "arrow along the update the optimizer takes next")
+    momentum: bool = option(False, "arrow along the momentum buffer / first moment")
+    scale: float | None = option(None, "arrow length per unit; null = automatic",
+                                 low=0.0, high=1e6)
 
 
 @dataclass(frozen=True)
 class Camera:
-    elev: float = bounded(30.0, -90.0, 90.0)
-    azim: float = -60.0
-    dist: float = bounded(10.0, 1.0, 100.0)
-    orbit: float = bounded(0.0, -360.0, 360.0)  # degrees of azimuth per second of video; 0 = fixed camera
-    # perspective: 1 = a 90° field of view, larger is flatter; None = orthographic
-    focal_length: float | None = bounded(1.0, 0.05, 100.0)
+    elev: float = option(30.0, "3D view: elevation in degrees", low=-90.0, high=90.0)
+    azim: float = option(-60.0, "3D view: azimuth in degrees")
+    dist: float = option(10.0, "3D view: distance (smaller is closer)", low=1.0, high=100.0)
+    orbit: float = option(0.0, "3D view: degrees of azimuth per second of video; 0 = fixed",
+                          low=-360.0, high=360.0)
+    focal_length: float | None = option(
+        1.0, "3D view: perspective, 1 = a 90° field of view, larger is flatter; "
+        "null = orthographic", low=0.05, high=100.0)
 
 
 @dataclass(frozen=True)
 class Render:
-    view: Literal["contour", "surface3d"] = "contour"
-    layout: Literal["single", "side-by-side", "grid"] = "single"
-    size: tuple[int, int] = bounded((800, 600), 16, 7680)  # pixels, width x height
-    dpi: int = bounded(100, 10, 1200)
-    fps: int = bounded(30, 1, 240)
-    steps_per_frame: int | None = bounded(None, 1, None)  # None: derived from duration, else 1
-    duration: float | None = bounded(None, 0.0, 3600.0)  # seconds of video for the race (hold excluded)
-    hold: float = bounded(1.0, 0.0, 600.0)  # seconds the last frame is held
-    timelapse: bool = False              # early steps slow, later ones fast
-    loop: bool = True
-    theme: Literal["light", "dark"] = "light"
-    loss_panel: Literal["none", "right", "bottom"] = "none"
-    legend: bool = True
-    wireframe: bool = True
-    colormap: str | None = None          # None = the theme's
-    surface_color: str | None = None     # 3D view: one solid colour (e.g. "#f2d13a"); None = by height
-    levels: int = bounded(30, 2, 200)
-    squares: Squares = field(default_factory=Squares)
-    trail: Trail = field(default_factory=Trail)
-    arrows: Arrows = field(default_factory=Arrows)
-    camera: Camera = field(default_factory=Camera)
+    view: Literal["contour", "surface3d"] = option("contour", "the map: 2D contours or 3D")
+    layout: Literal["single", "side-by-side", "grid"] = option(
+        "single", "one view; 3D beside 2D; or one panel per racer sharing one clock")
+    size: tuple[int, int] = option((800, 600), "frame size in pixels [width, height] "
+                                   "(even for .mp4/.webm)", low=16, high=7680)
+    dpi: int = option(100, "dots per inch: scales text and lines, not the pixel size",
+                      low=10, high=1200)
+    fps: int = option(30, "frames per second", low=1, high=240)
+    steps_per_frame: int | None = option(None, "optimizer steps per frame; null = from "
+                                         "`duration`, else 1", low=1)
+    duration: float | None = option(None, "seconds of video for the race, hold excluded",
+                                    low=0.0, high=3600.0)
+    hold: float = option(1.0, "seconds the last frame is held", low=0.0, high=600.0)
+    timelapse: bool = option(False, "early steps play slowly, later ones faster")
+    loop: bool = option(True, "GIFs loop forever")
+    theme: Literal["light", "dark"] = option("light", "colour theme")
+    loss_panel: Literal["none", "right", "bottom"] = option(
+        "none", "a loss-versus-step panel beside or under the map")
+    legend: bool = option(True, "legend of label, optimizer and learning rate")
+    wireframe: bool = option(True, "3D view: white mesh lines over the surface")
+    colormap: str | None = option(None, "a matplotlib colormap; null = the theme's",
+                                  kind="colormap")
+    surface_color: str | None = option(None, "3D view: one solid surface colour "
+                                       "(e.g. \"#f2d13a\"); null = coloured by height",
+                                       kind="color")
+    levels: int = option(30, "contour levels", low=2, high=200)
+    squares: Squares = option(Squares, "the squares (`true`/`false` is short for `show`)")
+    trail: Trail = option(Trail, "the trails (`true`/`false` is short for `show`)")
+    arrows: Arrows = option(Arrows, "optional arrows")
+    camera: Camera = option(Camera, "the 3D camera")
 
 
 @dataclass(frozen=True)
