@@ -6,24 +6,17 @@ from __future__ import annotations
 import numpy as np
 
 from race.engine import run
-from race.loader import scene_from_text
+from race.loader import load_scene
 from race.render.scales import domain_span, square_scale
+from race.scenes import resolve_scene
 
-ARTICLE_2D = """
-title: AdaGrad vs RMSProp
-surface: bowl
-start: [1.5, 1.5]
-steps: 1600
-racers:
-  - {optimizer: adagrad, lr: 0.01, label: AdaGrad, color: white}
-  - {optimizer: rmsprop, lr: 0.001, alpha: 0.99, label: RMSProp, color: "#00ff00"}
-render:
-  view: contour
-"""
+def article_2d(*overrides: str):
+    """The shipped 2D article scene: Adagrad lr 1e-2 vs RMSProp lr 1e-3 from (1.5, 1.5)."""
+    return run(load_scene(resolve_scene("adagrad_vs_rmsprop"), overrides))
 
 
 def test_auto_scale_makes_adagrad_balloon_and_keeps_rmsprop_small():
-    race = run(scene_from_text(ARTICLE_2D))
+    race = article_2d()
     scale = square_scale(race)
     span = domain_span(race)                       # 4: the bowl's [-2, 2]
     adagrad, rmsprop = race.trajectories
@@ -35,5 +28,5 @@ def test_auto_scale_makes_adagrad_balloon_and_keeps_rmsprop_small():
 
 
 def test_a_fixed_scale_wins():
-    race = run(scene_from_text(ARTICLE_2D + "  squares: {scale: 0.002}\n"))
+    race = article_2d("render.squares.scale=0.002")
     assert square_scale(race) == 0.002
