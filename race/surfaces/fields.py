@@ -18,11 +18,15 @@ def _inputs(x, y) -> tuple[np.ndarray, np.ndarray]:
                                      np.asarray(y, dtype=np.float64)))
 
 
-def _shaped(result, shape: tuple[int, ...]) -> np.ndarray:
+def _shaped(result, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``result`` as a float array of the inputs' shape that is not one of the inputs (the
+    value of ``x`` alone would otherwise be the caller's own array)."""
     result = np.asarray(result, dtype=np.float64)
-    if result.shape == shape:
-        return result
-    return np.array(np.broadcast_to(result, shape))
+    if result.shape != x.shape:
+        return np.array(np.broadcast_to(result, x.shape))
+    if np.may_share_memory(result, x) or np.may_share_memory(result, y):
+        return result.copy()
+    return result
 
 
 def value_field(formula: Callable) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
@@ -31,7 +35,7 @@ def value_field(formula: Callable) -> Callable[[np.ndarray, np.ndarray], np.ndar
     def value(x, y) -> np.ndarray:
         x, y = _inputs(x, y)
         with np.errstate(all="ignore"):
-            return _shaped(formula(x, y), x.shape)
+            return _shaped(formula(x, y), x, y)
     return value
 
 
@@ -43,7 +47,7 @@ def gradient_field(formula: Callable) -> Callable[[np.ndarray, np.ndarray],
         x, y = _inputs(x, y)
         with np.errstate(all="ignore"):
             gx, gy = formula(x, y)
-            return _shaped(gx, x.shape), _shaped(gy, x.shape)
+            return _shaped(gx, x, y), _shaped(gy, x, y)
     return gradient
 
 
