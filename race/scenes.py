@@ -12,12 +12,15 @@ from race.errors import SceneError
 def shipped_scenes() -> dict[str, Path]:
     """Scene name -> file, for the scenes that ship with race."""
     try:
-        folder = resources.files("race.configs")
+        folder = Path(str(resources.files("race.configs")))
     except ModuleNotFoundError:
+        # Imported from a source checkout (e.g. `python -m pytest` puts it first on sys.path):
+        # the scenes are the configs/ folder beside the package.
+        folder = Path(__file__).resolve().parent.parent / "configs"
+    if not folder.is_dir():
         return {}
-    return {Path(str(entry)).stem: Path(str(entry))
-            for entry in sorted(folder.iterdir(), key=lambda e: e.name)
-            if entry.name.endswith((".yaml", ".yml"))}
+    return {entry.stem: entry for entry in sorted(folder.iterdir())
+            if entry.suffix in (".yaml", ".yml")}
 
 
 def resolve_scene(scene: str | Path) -> Path:
