@@ -2,9 +2,16 @@
 
 The naive route is the script people write: build the figure, update the artists in a
 ``FuncAnimation`` callback and call ``Animation.save`` with ``FFMpegWriter`` (imageio-ffmpeg's
-ffmpeg, matplotlib's default codec settings) or ``PillowWriter``. ``Animation.save`` redraws the
-whole figure, contours included, for every frame; ours draws the static layers once and blits.
-Both show the same frames (the same steps of the same race) at the same size.
+ffmpeg, matplotlib's default codec settings) or ``PillowWriter``. For the contour view that is
+``contourf`` + ``contour``; for the 3D view an Axes3D with ``plot_surface`` (the mesh our view
+draws, its colour or colormap, the wireframe as the mesh's edges), balls as markers and the squares
+as ``Poly3DCollection``s (the same geometry as ours). ``Animation.save`` redraws the whole figure,
+surface included, for every frame (on Agg twice: ``draw_idle`` after the callback draws at once,
+then the writer's ``savefig`` draws again); ours draws the static layers once and blits. Both show
+the same frames (the same steps of the same race) at the same size and dpi, in the scene's view.
+
+``breakdown=True`` adds what one of our frames costs: the static layers once, a blitted frame
+(fixed camera) and a fully redrawn one (what an orbiting camera pays every frame).
 """
 
 from __future__ import annotations
@@ -22,29 +29,32 @@ from race.errors import RenderError
 from race.render.schedule import frame_steps
 from race.scene import Scene
 
+BREAKDOWN_FRAMES = 30   # frames timed per kind for the breakdown, spread over the race
+
 
 def bench_scene(scene: Scene, frames: int, size: tuple[int, int]) -> Scene:
-    """``scene`` set to exactly ``frames`` frames at ``size``, no hold, no timelapse."""
+    """``scene`` set to exactly ``frames`` frames at ``size``, no hold, no timelapse, one panel
+    of its own view (contour or surface3d)."""
     render = dataclasses.replace(
         scene.render, size=(int(size[0]), int(size[1])), steps_per_frame=None,
-        duration=frames / scene.render.fps, hold=0.0, timelapse=False, layout="single",
-        view="contour")
+        duration=frames / scene.render.fps, hold=0.0, timelapse=False, layout="single")
     return dataclasses.replace(scene, render=render)
 
 
 def benchmark(scene: Scene, *, formats=("mp4", "gif"), frames: int = 300,
               size: tuple[int, int] = (800, 600), workdir: Path,
-              echo: Callable[[str], None] = print) -> list[dict]:
+              echo: Callable[[str], None] = print, breakdown: bool = False) -> list[dict]:
     """Render ``scene`` both ways for each format; print and return the timings and sizes."""
     from race.render import render
 
     scene = bench_scene(scene, frames, size)
+    naive = NAIVE_ROUTES[scene.render.view]
     race = run(scene)
     steps = frame_steps(scene.render, scene.steps)
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     width, height = scene.render.size
-    echo(f"{scene.name}: {len(steps)} frames at {width}x{height}, "
+    echo(f"{scene.name}: {scene.render.view} view, {len(steps)} frames at {width}x{height}, "
          f"{len(scene.racers)} racers, {scene.steps} steps")
     echo(f"{'format':<7}{'naive s':>9}{'ours s':>9}{'speedup':>9}"
          f"{'naive size':>12}{'ours size':>11}{'size ratio':>12}")
@@ -53,7 +63,7 @@ def benchmark(scene: Scene, *, formats=("mp4", "gif"), frames: int = 300,
         naive_path, ours_path = workdir / f"naive.{fmt}", workdir / f"ours.{fmt}"
         start = time.perf_counter()
         try:
-            naive_render(race, steps, naive_path)
+            naive(race, steps, naive_path)
         except Exception as exc:
             text = str(exc).strip().splitlines()
             raise RenderError(f"the naive {fmt} route failed: {type(exc).__name__}"
@@ -71,22 +81,52 @@ def benchmark(scene: Scene, *, formats=("mp4", "gif"), frames: int = 300,
         echo(f"{fmt:<7}{naive_seconds:>9.2f}{ours_seconds:>9.2f}{row['speedup']:>8.1f}x"
              f"{_size(row['naive_bytes']):>12}{_size(row['ours_bytes']):>11}"
              f"{row['size_ratio']:>12.2f}")
+    if breakdown:
+        costs = frame_costs(race, steps)
+        echo(f"ours per frame: static layers {costs['static'] * 1e3:.1f} ms once, "
+             f"blitted {costs['blit'] * 1e3:.1f} ms, redrawn {costs['redraw'] * 1e3:.1f} ms "
+             "(orbiting camera), without encoding")
     return results
+
+
+def frame_costs(race: Race, steps: list[int]) -> dict[str, float]:
+    """Seconds for our static layers (once), and per blitted and per fully redrawn frame, each
+    read back as a writer would, timed over up to ``BREAKDOWN_FRAMES`` of ``steps``."""
+    from race.render.stage import Stage
+
+    picks = [steps[int(i)] for i in
+             np.unique(np.rint(np.linspace(0, len(steps) - 1, BREAKDOWN_FRAMES)))]
+    start = time.perf_counter()
+    stage = Stage(race)
+    try:
+        stage.frame(picks[0]).tobytes()
+        static = time.perf_counter() - start
+
+        def per_frame(redraw: bool) -> float:
+            begin = time.perf_counter()
+            for step in picks:
+                if redraw:
+                    stage.canvas.draw()    # every static layer again, as a moving camera does
+                stage.frame(step).tobytes()
+            return (time.perf_counter() - begin) / len(picks)
+
+        return {"static": static, "blit": per_frame(False), "redraw": per_frame(True)}
+    finally:
+        stage.close()
 
 
 def _size(count: int) -> str:
     return f"{count / 1e6:.2f} MB" if count >= 1e5 else f"{count / 1e3:.1f} kB"
 
 
-def naive_render(race: Race, steps: list[int], output: Path) -> None:
-    """The plain matplotlib script: the same picture, redrawn in full by Animation.save."""
-    import imageio_ffmpeg
-    import matplotlib
-    from matplotlib import animation, colors
+def naive_contour(race: Race, steps: list[int], output: Path) -> None:
+    """The plain matplotlib script for the contour view, redrawn in full by Animation.save."""
+    from matplotlib import colors
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
+    from race.render.scales import square_scale
     from race.render.theme import THEMES
 
     scene = race.scene
@@ -121,13 +161,12 @@ def naive_render(race: Race, steps: list[int], output: Path) -> None:
     fig.suptitle(scene.title)
 
     trails, balls, squares = [], [], []
-    scale = _naive_square_scale(race)
+    scale = square_scale(race)
     for trajectory in race.trajectories:
         color = trajectory.racer.color
         trails.append(ax.plot([], [], color=color, linewidth=2)[0])
-        lr = getattr(trajectory.racer.config, "lr", "")
         balls.append(ax.plot([], [], "o", color=color, markeredgecolor="k", markersize=9,
-                             label=f"{trajectory.racer.label} (lr {lr})")[0])
+                             label=_label(trajectory))[0])
         pair = (Rectangle((0, 0), 0, 0, facecolor=color, alpha=0.35, hatch="--"),
                 Rectangle((0, 0), 0, 0, facecolor=color, alpha=0.35, hatch="||"))
         for square in pair:
@@ -151,21 +190,134 @@ def naive_render(race: Race, steps: list[int], output: Path) -> None:
         counter.set_text(f"step {step}")
         return []
 
-    anim = animation.FuncAnimation(fig, update, frames=len(steps), blit=False, repeat=False)
+    _save(fig, update, len(steps), settings.fps, output, theme.background)
+
+
+def naive_surface3d(race: Race, steps: list[int], output: Path) -> None:
+    """The plain matplotlib script for the 3D view: ``plot_surface`` of the same mesh, balls and
+    squares updated in the callback, the whole figure redrawn by Animation.save every frame."""
+    from matplotlib import colors
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from mpl_toolkits.mplot3d import art3d
+
+    from race.render.surface3d import BALL_LIFT, TRAIL_LIFT
+    from race.render.surface3d_geometry import (
+        MESH_CELLS, SQUARE_FRACTION, Heights, box_aspect, flip_signs, grid, reference_gradient,
+        square_faces, z_per_x)
+    from race.render.theme import THEMES
+
+    scene = race.scene
+    settings = scene.render
+    theme = THEMES[settings.theme]
+    surface = scene.surface
+    camera = settings.camera
+    width, height = settings.size
+    fig = Figure(figsize=(width / settings.dpi, height / settings.dpi), dpi=settings.dpi,
+                 facecolor=theme.background)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 0.88), projection="3d")
+
+    heights = Heights.of(surface)
+    X, Y = grid(surface, MESH_CELLS + 1)
+    Z = heights(X, Y)
+    edges = {}
+    if settings.wireframe:
+        edges = dict(edgecolor=theme.wireframe, linewidth=0.6)
+    if settings.surface_color is not None:
+        ax.plot_surface(X, Y, Z, color=settings.surface_color, rstride=1, cstride=1, **edges)
+    else:
+        ax.plot_surface(X, Y, Z, cmap=settings.colormap or theme.colormap, vmin=heights.low,
+                        vmax=heights.high, rstride=1, cstride=1, **edges)
+    ax.set_xlim(surface.xlim)
+    ax.set_ylim(surface.ylim)
+    ax.set_zlim(heights.low, heights.high)
+    ax.set_box_aspect(box_aspect(surface), zoom=10.0 / camera.dist)
+    if camera.focal_length is None:
+        ax.set_proj_type("ortho")
+    else:
+        ax.set_proj_type("persp", focal_length=camera.focal_length)
+    ax.view_init(elev=camera.elev, azim=camera.azim)
+    ax.computed_zorder = False      # the balls and squares stay in front of the surface
+    fig.suptitle(scene.title, fontweight="bold")
+
+    with_squares = [t for t in race.trajectories if t.accumulators is not None]
+    scale = settings.squares.scale
+    if scale is None:
+        span = max(surface.xlim[1] - surface.xlim[0], surface.ylim[1] - surface.ylim[0])
+        scale = SQUARE_FRACTION * span / reference_gradient([t.gradients for t in with_squares])
+    lift, z_scale = heights.span * np.array([BALL_LIFT, TRAIL_LIFT]), z_per_x(surface, heights)
+    racers = []
+    for trajectory in race.trajectories:
+        color = trajectory.racer.color
+        x, y = trajectory.positions[..., 0], trajectory.positions[..., 1]
+        inside = surface.contains(x, y)
+        x, y = np.where(inside, x, np.nan), np.where(inside, y, np.nan)
+        racer = {"trajectory": trajectory, "x": x, "y": y, "z": heights(x, y), "squares": None,
+                 "trails": []}
+        if settings.squares.show and trajectory.accumulators is not None:
+            racer["signs"] = flip_signs(trajectory.gradients)
+            racer["squares"] = art3d.Poly3DCollection(
+                [], facecolors=colors.to_rgba(theme.squares, settings.squares.alpha),
+                edgecolors=theme.squares, linewidths=0.6, zorder=3)
+            ax.add_collection3d(racer["squares"], autolim=False)
+        if settings.trail.show:
+            racer["trails"] = [ax.plot([], [], [], color=color, zorder=4,
+                                       linewidth=settings.trail.width)[0]
+                               for _ in range(x.shape[1])]
+        racer["ball"] = ax.plot([], [], [], "o", color=color, markeredgecolor="k",
+                                markersize=10, zorder=5, label=_label(trajectory))[0]
+        racers.append(racer)
+    if settings.legend:
+        fig.legend(loc="upper center", bbox_to_anchor=(0.5, 0.95), ncols=len(racers),
+                   frameon=False)
+    counter = fig.text(0.99, 0.99, "", ha="right", va="top", family="monospace")
+
+    def update(frame: int):
+        if camera.orbit:
+            ax.view_init(elev=camera.elev, azim=camera.azim + camera.orbit * frame / settings.fps)
+        step = steps[frame]
+        for racer in racers:
+            x, y, z = racer["x"][step], racer["y"][step], racer["z"][step]
+            racer["ball"].set_data_3d(x, y, z + lift[0])
+            for i, trail in enumerate(racer["trails"]):
+                trail.set_data_3d(racer["x"][:step + 1, i], racer["y"][:step + 1, i],
+                                  racer["z"][:step + 1, i] + lift[1])
+            if racer["squares"] is not None:
+                accumulated = racer["trajectory"].accumulators[step]
+                sides = scale * np.sqrt(np.maximum(accumulated, 0.0))
+                faces = square_faces(x, y, z + lift[1], sides, racer["signs"][step], surface,
+                                     heights, z_scale)
+                faces = faces[np.isfinite(faces).all(axis=(1, 2, 3))]
+                racer["squares"].set_verts(list(faces.reshape(-1, *faces.shape[2:])))
+        counter.set_text(f"step {step}")
+        return []
+
+    _save(fig, update, len(steps), settings.fps, output, theme.background)
+
+
+NAIVE_ROUTES = {"contour": naive_contour, "surface3d": naive_surface3d}
+
+
+def _label(trajectory) -> str:
+    return f"{trajectory.racer.label} (lr {getattr(trajectory.racer.config, 'lr', '')})"
+
+
+def _save(fig, update, frames: int, fps: float, output: Path, facecolor: str) -> None:
+    """``FuncAnimation`` + ``Animation.save``: Pillow for GIF, imageio-ffmpeg's ffmpeg else."""
+    import imageio_ffmpeg
+    import matplotlib
+    from matplotlib import animation
+
+    anim = animation.FuncAnimation(fig, update, frames=frames, blit=False, repeat=False)
     output = Path(output)
     if output.suffix == ".gif":
-        writer = animation.PillowWriter(fps=settings.fps)
+        writer = animation.PillowWriter(fps=fps)
     else:
         matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
         if output.suffix == ".webm":   # what the docs suggest once the default codec fails
-            writer = animation.FFMpegWriter(fps=settings.fps, codec="libvpx-vp9",
+            writer = animation.FFMpegWriter(fps=fps, codec="libvpx-vp9",
                                             extra_args=["-pix_fmt", "yuv420p"])
         else:
-            writer = animation.FFMpegWriter(fps=settings.fps)
-    anim.save(str(output), writer=writer, savefig_kwargs={"facecolor": theme.background})
-
-
-def _naive_square_scale(race: Race) -> float:
-    from race.render.scales import square_scale
-
-    return square_scale(race)
+            writer = animation.FFMpegWriter(fps=fps)
+    anim.save(str(output), writer=writer, savefig_kwargs={"facecolor": facecolor})

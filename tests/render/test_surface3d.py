@@ -318,15 +318,3 @@ def test_the_article_scene_tells_the_story():
     apart = np.abs(adagrad.positions[300] - rmsprop.positions[300]).max()
     assert apart > 1e-2                                       # ...then apart
     assert np.all(adagrad.accumulators[300] > 20 * rmsprop.accumulators[300])
-
-
-def test_the_3d_benchmark_times_static_blitted_and_redrawn_frames():
-    from click.testing import CliRunner
-
-    from race.bench3d import main
-
-    result = CliRunner().invoke(main, [str(ARTICLE), "--frames", "3"])
-    assert result.exit_code == 0, result.output
-    lines = result.output.splitlines()
-    assert [line.split()[0] for line in lines] == ["static", "blitted", "redrawn"]
-    assert all(float(line.split()[2]) > 0 for line in lines)
