@@ -9,7 +9,7 @@ from pathlib import Path
 import imageio_ffmpeg
 from PIL import Image
 
-from race.bench import bench_scene, benchmark, naive_surface3d
+from race.bench import bench_scene, benchmark, frame_costs, naive_surface3d
 from race.engine import run
 from race.loader import load_scene
 from race.render import frame_steps
@@ -104,3 +104,10 @@ def test_the_breakdown_times_static_blitted_and_redrawn_frames(tmp_path):
     found = re.fullmatch(r"ours per frame: static layers ([\d.]+) ms once, blitted ([\d.]+) ms, "
                          r"redrawn ([\d.]+) ms \(orbiting camera\), without encoding", lines[-1])
     assert found and all(float(ms) > 0 for ms in found.groups())
+
+
+def test_with_an_orbiting_camera_every_frame_of_ours_is_a_redraw():
+    orbit = load_scene(ARTICLE, ["render.camera.orbit=30"])
+    scene = bench_scene(orbit, 3, (160, 100))
+    costs = frame_costs(run(scene), frame_steps(scene.render, scene.steps))
+    assert costs["blit"] is None and costs["static"] > 0 and costs["redraw"] > 0
