@@ -217,3 +217,12 @@ def test_shipped_scenes_are_found_by_name():
     assert result.exit_code == 0 and "AdaGrad (adagrad)" in result.output
     result = invoke("validate", "artcle")
     assert result.exit_code == 2 and "did you mean 'article'?" in result.stderr
+
+
+def test_bench_prints_both_routes_and_the_breakdown(tmp_path):
+    result = invoke("bench", "article", "--format", "mp4", "--frames", 4, "--size", "160x100",
+                    "--workdir", tmp_path, "--breakdown")
+    assert result.exit_code == 0, result.output
+    assert "speedup" in result.output and "mp4" in result.output
+    assert "ours per frame: static layers" in result.output
+    assert (tmp_path / "naive.mp4").stat().st_size > 0 and (tmp_path / "ours.mp4").stat().st_size > 0
