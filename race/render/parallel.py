@@ -26,10 +26,11 @@ ERROR = b"race-worker-error:"
 def available_workers() -> int:
     """How many processes draw when every frame is a full redraw.
 
-    ``RACE_RENDER_WORKERS`` if set; else 2 when there are at least 3 usable CPUs (two drawing,
-    one left for the encoder), else 1. Measured on a 2-vCPU VM, two drawers plus the encoder
-    were 14% *slower* than one drawer (orbiting 3D camera, 180 frames at 800x500), so two cores
-    alone are not enough to make it pay. Needs the ``fork`` start method.
+    ``RACE_RENDER_WORKERS`` if set; else 2 when there are at least 2 usable CPUs, else 1.
+    Measured on a 2-CPU machine (orbiting 3D camera, 120 frames at 800x500, mp4): two drawers
+    took 8.0-10.1 s against 11.1-12.7 s for one, the encoder sharing the cores; when other
+    jobs held the cores, two were slower, so RACE_RENDER_WORKERS=1 is there for busy machines.
+    Needs the ``fork`` start method.
     """
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
@@ -43,7 +44,7 @@ def available_workers() -> int:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:
         cpus = os.cpu_count() or 1
-    return 2 if cpus >= 3 else 1
+    return 2 if cpus >= 2 else 1
 
 
 def wants_parallel(views, frames: int) -> bool:

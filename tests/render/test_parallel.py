@@ -77,3 +77,11 @@ def test_workers_setting(monkeypatch):
     monkeypatch.setenv("RACE_RENDER_WORKERS", "two")
     with pytest.raises(RenderError, match="RACE_RENDER_WORKERS"):
         parallel.available_workers()
+
+
+def test_two_cpus_draw_with_two_workers_one_with_one(monkeypatch):
+    monkeypatch.delenv("RACE_RENDER_WORKERS", raising=False)
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert parallel.available_workers() == 2
+    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: {0})
+    assert parallel.available_workers() == 1
