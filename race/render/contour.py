@@ -46,7 +46,8 @@ def contour_levels(z: np.ma.MaskedArray, count: int, log: bool):
     low, high = float(finite.min()), float(finite.max())
     if high <= low:
         high = low + 1.0
-    if not log:
+    if not log:    # a singularity's huge values are cut off (scales.value_range)
+        low, high = scales.value_range(np.ma.getdata(z))
         return z, np.linspace(low, high, count), None
     shifted = z - low
     positive = shifted.compressed()
@@ -106,7 +107,7 @@ class ContourView:
         many = len(self.racers) > 1 or any(t.positions.shape[1] > 1 for t in trajectories)
         for trajectory in trajectories:
             self.artists.append(RacerArtists(
-                ax, trajectory, theme, render, square_scale=square_scale,
+                ax, trajectory, theme, render, surface, square_scale=square_scale,
                 gradient_scale=gradient_scale, step_scale=step_scale,
                 momentum_scale=momentum_scale, crowded=many))
             # where it started: a small ring, part of the background
@@ -142,7 +143,7 @@ def style_axes(ax: Axes, theme: Theme) -> None:
 class RacerArtists:
     """The moving artists of one racer in a 2D axes, updated in place every frame."""
 
-    def __init__(self, ax: Axes, trajectory: Trajectory, theme: Theme, render, *,
+    def __init__(self, ax: Axes, trajectory: Trajectory, theme: Theme, render, surface, *,
                  square_scale: float, gradient_scale: float, step_scale: float,
                  momentum_scale: float, crowded: bool) -> None:
         self.t = trajectory
@@ -175,6 +176,7 @@ class RacerArtists:
                             markerfacecolor=theme.diverged, markeredgecolor=theme.outline,
                             markeredgewidth=1.0, zorder=7)
         ax.add_artist(self.cross)
+        self.exits = exit_points(trajectory, surface)
 
         self.square_scale = square_scale
         self.squares: list[PolyCollection] = []
@@ -224,8 +226,7 @@ class RacerArtists:
                 self._fade(trail, path)
         self.ball.set_data(points[here, 0], points[here, 1])
         self.ball.set_visible(bool(here.any()))
-        left = t.positions[np.maximum(t.diverged_at, 0), np.arange(points.shape[0])]
-        self.cross.set_data(left[gone, 0], left[gone, 1])
+        self.cross.set_data(self.exits[gone, 0], self.exits[gone, 1])
         self.cross.set_visible(bool(gone.any()))
 
         moving: list[Artist] = []
@@ -272,6 +273,20 @@ class RacerArtists:
         colors[:, 3] *= np.linspace(0.1, 1.0, bands) if bands > 1 else 1.0
         trail.set_segments(pieces)
         trail.set_color(colors)
+
+
+def exit_points(trajectory: Trajectory, surface) -> np.ndarray:
+    """Where each start was last seen inside the plotted domain before it diverged, (n, 2), so
+    its cross is on the map even when it flew far off it (NaN for starts that did not leave)."""
+    positions, gone = trajectory.positions, trajectory.diverged_at
+    inside = surface.contains(positions[..., 0], positions[..., 1])
+    seen = np.where(inside, np.arange(positions.shape[0])[:, None], -1)
+    exits = np.full((positions.shape[1], 2), np.nan)
+    for j, step in enumerate(gone):
+        last = seen[:step + 1, j].max() if step >= 0 else -1
+        if last >= 0:
+            exits[j] = positions[last, j]
+    return exits
 
 
 def downhill(gradients: np.ndarray) -> np.ndarray:

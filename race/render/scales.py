@@ -1,4 +1,5 @@
-"""Automatic sizes for the overlays, chosen once per race from the whole run."""
+"""Automatic sizes for the overlays, and the value range the colours and heights span, chosen
+once per race from the whole run or the sampled surface."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from race.engine import Race, Trajectory
 SQUARE_SPAN = 0.6
 # Automatic arrow scale: the 90th-percentile arrow of a kind is this fraction of the domain.
 ARROW_SPAN = 0.12
+# A pole between two samples shows as one neighbour-to-neighbour jump this large a fraction of
+# the whole range; the range is then cut to Tukey's far fences, this many IQRs past the quartiles.
+UNRESOLVED_JUMP = 0.5
+FENCE_IQRS = 3.0
 
 
 def live(trajectory: Trajectory, array: np.ndarray) -> np.ndarray:
@@ -60,3 +65,31 @@ def arrow_scale(race: Race, vectors: list[np.ndarray]) -> float:
     if not lengths.size:
         return 0.0
     return ARROW_SPAN * domain_span(race) / float(np.percentile(lengths, 90))
+
+
+def value_range(values: np.ndarray) -> tuple[float, float]:
+    """(low, high) for the colour scale or the box heights of a surface sampled on a 2D grid
+    (NaN where it is undefined, +-inf where a sample hit a singularity).
+
+    The finite values' range, unless a sample is infinite or neighbouring samples jump by more
+    than ``UNRESOLVED_JUMP`` of the range: then a singularity (1/x, tan x) sits on or between
+    samples, its few huge values would squeeze everything else into one colour, and the range
+    is cut to the far fences (samples beyond are drawn in the end colours). Smooth surfaces,
+    however steep, are never cut.
+    """
+    grid = np.asarray(values, dtype=np.float64)
+    finite = grid[np.isfinite(grid)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    low, high = float(finite.min()), float(finite.max())
+    if not high > low:
+        return low, low + 1.0
+    with np.errstate(invalid="ignore"):
+        jumps = [np.abs(np.diff(grid, axis=axis)) for axis in range(grid.ndim)]
+    jump = max((float(j[np.isfinite(j)].max()) for j in jumps if np.isfinite(j).any()),
+               default=0.0)
+    if not np.isinf(grid).any() and jump <= UNRESOLVED_JUMP * (high - low):
+        return low, high
+    q1, q3 = np.percentile(finite, [25, 75])
+    reach = FENCE_IQRS * max(float(q3 - q1), 1e-12 * (high - low))
+    return max(low, float(q1) - reach), min(high, float(q3) + reach)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from race.render.scales import value_range
 from race.surfaces.base import Surface
 
 MESH_CELLS = 40        # faces per side of the drawn mesh (the original app's grid density)
@@ -35,12 +36,13 @@ class Heights:
             values = np.asarray(surface.value(x, y), dtype=np.float64) * np.ones_like(x)
         finite = values[np.isfinite(values)]
         floor = float(finite.min()) if finite.size else 0.0
-        probe = cls(surface, floor, 0.0, 1.0)
-        drawn = probe(x, y)
-        drawn = drawn[np.isfinite(drawn)]
-        low, high = (float(drawn.min()), float(drawn.max())) if drawn.size else (0.0, 1.0)
+        drawn = cls(surface, floor, -np.inf, np.inf)(x, y)
+        finite = drawn[np.isfinite(drawn)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if not high > low:
             low, high = low - 1.0, high + 1.0
+        else:                 # without the huge values of a singularity, if there is one
+            low, high = value_range(drawn)
         return cls(surface, floor, low, high)
 
     @property
@@ -52,11 +54,14 @@ class Heights:
         return self.high - self.low
 
     def __call__(self, x, y) -> np.ndarray:
+        """The drawn height at (x, y), held between ``low`` and ``high`` (where the range cut a
+        singularity off, the surface is a flat cap at the top or bottom of the box); NaN where
+        the surface is undefined."""
         with np.errstate(all="ignore"):
             values = np.asarray(self.surface.value(x, y), dtype=np.float64) * np.ones_like(x)
             if self.log:
-                return np.log10(1.0 + np.maximum(values - self.floor, 0.0))
-            return values
+                values = np.log10(1.0 + np.maximum(values - self.floor, 0.0))
+            return np.clip(values, self.low, self.high)
 
 
 def grid(surface: Surface, samples: int) -> tuple[np.ndarray, np.ndarray]:
@@ -90,12 +95,13 @@ def shaded_colors(rgba: np.ndarray, x: np.ndarray, y: np.ndarray, z: np.ndarray,
     keep ``ambient`` brightness; ``gloss`` is the strength of the white highlight.
     """
     sx, sy, sz = scale
-    dz_dy, dz_dx = np.gradient(z * sz, y[:, 0] * sy, x[0, :] * sx)
-    normals = np.stack([-dz_dx, -dz_dy, np.ones_like(z)], axis=-1)
-    normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
-    lambert = np.clip(np.nan_to_num(normals @ light), 0.0, 1.0)
-    half = (light + eye) / np.linalg.norm(light + eye)
-    highlight = gloss * np.clip(np.nan_to_num(normals @ half), 0.0, 1.0) ** shininess
+    with np.errstate(invalid="ignore"):    # NaN heights (undefined there) give NaN normals
+        dz_dy, dz_dx = np.gradient(z * sz, y[:, 0] * sy, x[0, :] * sx)
+        normals = np.stack([-dz_dx, -dz_dy, np.ones_like(z)], axis=-1)
+        normals /= np.linalg.norm(normals, axis=-1, keepdims=True)
+        lambert = np.clip(np.nan_to_num(normals @ light), 0.0, 1.0)
+        half = (light + eye) / np.linalg.norm(light + eye)
+        highlight = gloss * np.clip(np.nan_to_num(normals @ half), 0.0, 1.0) ** shininess
     shaded = rgba.copy()
     shaded[..., :3] *= (ambient + (1.0 - ambient) * lambert)[..., None]
     shaded[..., :3] += (1.0 - shaded[..., :3]) * highlight[..., None]
