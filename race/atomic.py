@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -29,30 +31,63 @@ def atomic_path(target: Path, *, folder: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
 
     On any exception (KeyboardInterrupt included) the temporary is removed and ``target`` is left
-    exactly as it was.
+    exactly as it was; an OSError (disk full) comes out as a one-line RenderError naming
+    ``target``.
     """
     target = Path(target)
     prepare_folder(target)
     if not folder and target.is_dir():
         raise RenderError(f"{target}: is a folder, expected a file name")
     prefix = f".{target.name}."
-    if folder:
-        temp = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
-    else:
-        handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp" + target.suffix,
-                                        dir=target.parent)
-        os.close(handle)
-        temp = Path(name)
+    temp = None
     try:
+        with interrupts_held():   # a Ctrl-C cannot fall between creating temp and naming it
+            if folder:
+                temp = Path(tempfile.mkdtemp(prefix=prefix, suffix=".tmp", dir=target.parent))
+            else:
+                handle, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp" + target.suffix,
+                                                dir=target.parent)
+                os.close(handle)
+                temp = Path(name)
         yield temp
-        if folder:
-            _swap_folder(temp, target)
-        else:
-            os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-            os.replace(temp, target)
+        with interrupts_held():   # nor halfway through the swap
+            if folder:
+                _swap_folder(temp, target)
+            else:
+                os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
+                os.replace(temp, target)
+    except OSError as exc:        # the disk filled up, the folder went away...
+        if temp is not None:
+            _remove(temp)
+        raise RenderError(f"{target}: cannot write: {exc.strerror or exc}") from exc
     except BaseException:
-        _remove(temp)
+        if temp is not None:
+            _remove(temp)
         raise
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back for the duration of the block: a SIGINT that arrives meanwhile raises
+    its KeyboardInterrupt as the block ends, so whatever the block creates (a file, an encoder
+    process) has been assigned, and so will be cleaned up, before the interrupt strikes.
+
+    A no-op outside the main thread or when SIGINT's handler was not set from Python.
+    """
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or previous is None:
+        yield
+        return
+    caught = []
+    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if caught and callable(previous):
+            previous(signal.SIGINT, caught[0])
+        elif caught and previous == signal.SIG_DFL:
+            os.kill(os.getpid(), signal.SIGINT)
 
 
 def _swap_folder(temp: Path, target: Path) -> None:

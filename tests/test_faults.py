@@ -2,21 +2,35 @@
 
 Numbers that go bad (a racer that diverges, a surface with a singularity or a region where it or
 its gradient is NaN) are drawn sensibly, in both views, as a still and as a GIF, without a
-warning.
+warning. Writes that fail (ffmpeg exiting early, a full disk, Ctrl-C) leave the earlier output
+byte for byte, no temporary file, and exit non-zero with one line on stderr: checked through
+the CLI, Ctrl-C with a real SIGINT to a real `race render`, and at the moments a SIGINT sent
+from outside would hit only by luck (the process interrupts itself there).
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 from matplotlib.colors import to_rgb
 from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 
+import race.render as render_module
+from race import export
+from race.cli import main
 from race.engine import run
 from race.loader import scene_from_text
 from race.render import render, render_still
@@ -24,6 +38,8 @@ from race.render.stage import Stage
 from race.render.surface3d_geometry import MESH_CELLS, grid
 from race.render.theme import LIGHT
 from race.surfaces.base import Surface
+from race.write import ffmpeg, png
+from race.write.ffmpeg import FFmpegPipe
 
 VIEWS = ("contour", "surface3d")
 
@@ -208,3 +224,273 @@ def test_a_region_where_the_gradient_is_nan_stops_who_enters_it(case, view, tmp_
     assert len(crosses) == 1 and near(frame, stage, crosses[0], LIGHT.diverged)
     assert commonest_share(map_pixels(stage, frame)) < 0.8
     assert_writes_a_still_and_a_gif(race, tmp_path)
+
+
+# -- faults while writing, through the CLI ------------------------------------------------------
+
+SCENE = """\
+title: Writes
+surface: bowl
+start: [1.5, 1.0]
+steps: 40
+racers:
+  - {optimizer: adagrad, lr: 0.3, label: AdaGrad, color: "#ff0000"}
+render: {size: [160, 120], dpi: 40, fps: 10, duration: 1.2, hold: 0.3}
+"""
+OLD = b"the earlier output, which must survive\n"
+NO_SPACE = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.fixture
+def scene_file(tmp_path) -> Path:
+    path = tmp_path / "scene.yaml"
+    path.write_text(SCENE)
+    return path
+
+
+@pytest.fixture
+def out(tmp_path) -> Path:
+    """An output folder holding one earlier output of every kind."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name in ("race.gif", "race.mp4", "race.webm", "race.png", "traj.csv"):
+        (folder / name).write_bytes(OLD)
+    (folder / "frames").mkdir()
+    (folder / "frames" / "frame_00000.png").write_bytes(OLD)
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Everything under ``folder``, hidden entries included: each file's bytes, None for a
+    folder."""
+    return {str(p.relative_to(folder)): p.read_bytes() if p.is_file() else None
+            for p in sorted(folder.rglob("*"))}
+
+
+def invoke(*args) -> tuple[int, list[str], str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    return result.exit_code, result.stderr.splitlines(), result.stdout
+
+
+def assert_failed_cleanly(code: int, errors: list[str], stdout: str, before, folder: Path,
+                          *needles: str) -> None:
+    assert code != 0
+    assert len(errors) == 1 and errors[0].startswith("race: error: "), errors
+    assert "Traceback" not in errors[0] and stdout == ""        # and no "wrote ..."
+    for needle in needles:
+        assert needle in errors[0], errors[0]
+    assert snapshot(folder) == before           # byte for byte, and no temporary left
+
+
+def fake_ffmpeg(tmp_path: Path, real: str) -> str:
+    """An ffmpeg that reads a frame and a bit, then fails; the GIF palette, made before any
+    frame is piped, is still left to the real one."""
+    script = tmp_path / "ffmpeg"
+    script.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import os, sys
+        if any("palettegen" in arg for arg in sys.argv):
+            os.execv({real!r}, [{real!r}] + sys.argv[1:])
+        sys.stdin.buffer.read(100_000)
+        sys.stderr.write("[out#0/mp4 @ 0x55d0] Conversion failed!\\n")
+        sys.exit(1)
+        """))
+    script.chmod(0o755)
+    return str(script)
+
+
+@pytest.mark.parametrize("name", ["race.gif", "race.mp4", "race.webm"])
+def test_ffmpeg_exiting_early_keeps_the_earlier_video(name, scene_file, out, tmp_path,
+                                                      monkeypatch):
+    fake = fake_ffmpeg(tmp_path, ffmpeg.ffmpeg_exe())
+    monkeypatch.setattr(ffmpeg, "ffmpeg_exe", lambda: fake)
+    before = snapshot(out)
+    code, errors, stdout = invoke("render", scene_file, "-o", out / name)
+    assert_failed_cleanly(code, errors, stdout, before, out, "encoder (ffmpeg)",
+                          "Conversion failed!")
+
+
+def fail_on_call(monkeypatch, owner, attribute: str, number: int, error: BaseException):
+    """Make ``owner.attribute`` raise ``error`` on its ``number``-th call (midway)."""
+    original = getattr(owner, attribute)
+    calls = {"n": 0}
+
+    def failing(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == number:
+            raise error
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(owner, attribute, failing)
+    return calls
+
+
+@pytest.mark.parametrize("name", ["race.gif", "race.mp4", "race.webm", "race.png", "frames"])
+def test_a_full_disk_midway_keeps_the_earlier_output(name, scene_file, out, monkeypatch):
+    if name == "race.png":
+        calls = fail_on_call(monkeypatch, png, "write_png", 1, NO_SPACE)
+    elif name == "frames":
+        calls = fail_on_call(monkeypatch, png, "write_png", 5, NO_SPACE)
+    else:
+        calls = fail_on_call(monkeypatch, FFmpegPipe, "write", 5, NO_SPACE)
+    before = snapshot(out)
+    code, errors, stdout = invoke("render", scene_file, "-o", out / name)
+    assert calls["n"] >= (1 if name == "race.png" else 5)
+    assert_failed_cleanly(code, errors, stdout, before, out, str(out / name),
+                          "No space left on device")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("name", ["race.mp4", "race.webm"])
+def test_ffmpeg_itself_finding_the_disk_full_keeps_the_earlier_video(name, scene_file, out,
+                                                                     monkeypatch):
+    from race.write import video
+
+    # the real encoder writes into /dev/full, where every write fails with ENOSPC
+    for build in ("mp4_args", "webm_args"):
+        original = getattr(video, build)
+        monkeypatch.setattr(video, build, lambda output, original=original:
+                            original(Path("/dev/full")))
+    before = snapshot(out)
+    code, errors, stdout = invoke("render", scene_file, "-o", out / name)
+    assert_failed_cleanly(code, errors, stdout, before, out, "encoder (ffmpeg)",
+                          "No space left on device")
+
+
+class FillingDisk:
+    """A text file that takes ``room`` characters, then fails as a full disk does."""
+
+    def __init__(self, path, room: int) -> None:
+        self.file, self.room = open(path, "w", encoding="utf-8", newline=""), room
+
+    def write(self, text: str) -> int:
+        if len(text) > self.room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.room -= len(text)
+        return self.file.write(text)
+
+    def writelines(self, lines) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+
+def test_simulate_on_a_full_disk_keeps_the_earlier_csv(scene_file, out, monkeypatch):
+    monkeypatch.setattr(export, "open", lambda path, *a, **k: FillingDisk(path, 2000),
+                        raising=False)
+    before = snapshot(out)
+    code, errors, stdout = invoke("simulate", scene_file, "-o", out / "traj.csv")
+    assert_failed_cleanly(code, errors, stdout, before, out, str(out / "traj.csv"),
+                          "No space left on device")
+
+
+LONG_SCENE = SCENE.replace("steps: 40", "steps: 3000").replace(
+    "duration: 1.2, hold: 0.3", "steps_per_frame: 1, hold: 0")
+# a terminal's Ctrl-C: SIGINT to the whole process group, with Python's usual handler even if
+# the test runner itself was started with SIGINT ignored (as background jobs are)
+RACE_COMMAND = [sys.executable, "-c", "import signal; "
+                "signal.signal(signal.SIGINT, signal.default_int_handler); "
+                "from race.cli import main; main()"]
+
+
+@pytest.mark.parametrize("name", ["race.mp4", "race.gif", "frames"])
+def test_ctrl_c_mid_render_keeps_the_earlier_output_and_exits_130(name, out, tmp_path):
+    scene = tmp_path / "long.yaml"
+    scene.write_text(LONG_SCENE)         # 3001 frames: far longer than the test waits
+    before = snapshot(out)
+    process = subprocess.Popen([*RACE_COMMAND, "render", scene, "-o", out / name, "-q"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not any(p.name.startswith(f".{name}.") for p in out.iterdir()):
+            assert process.poll() is None, process.communicate()
+            assert time.monotonic() < deadline, "no temporary file appeared"
+            time.sleep(0.005)
+        os.killpg(process.pid, signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130
+    assert stderr.decode().splitlines() == [
+        "race: interrupted; earlier output files were left as they were"]
+    assert stdout == b""
+    assert snapshot(out) == before
+
+
+# -- Ctrl-C at the worst moments, made certain by interrupting ourselves -------------------------
+
+@pytest.fixture
+def ctrl_c():
+    """A function that presses Ctrl-C on this process now, with Python's usual handler."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield lambda: os.kill(os.getpid(), signal.SIGINT)
+    signal.signal(signal.SIGINT, previous)
+
+
+def after(monkeypatch, owner, attribute: str, action, when=lambda *args, **kwargs: True):
+    """Run ``action()`` right after ``owner.attribute`` returns (if ``when(*args)``)."""
+    original = getattr(owner, attribute)
+
+    def wrapped(*args, **kwargs):
+        result = original(*args, **kwargs)
+        if when(*args, **kwargs):
+            action()
+        return result
+
+    monkeypatch.setattr(owner, attribute, wrapped)
+
+
+@pytest.mark.parametrize("name", ["race.png", "frames"])
+def test_ctrl_c_the_instant_the_temporary_is_created_still_removes_it(name, tmp_path, ctrl_c,
+                                                                      monkeypatch):
+    race = run(scene_from_text(SCENE))
+    target = tmp_path / name
+    target.mkdir() if name == "frames" else target.write_bytes(OLD)
+    before = snapshot(tmp_path)
+    after(monkeypatch, tempfile, "mkdtemp" if name == "frames" else "mkstemp", ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        (render_still if name == "race.png" else render)(race, target)
+    assert snapshot(tmp_path) == before
+
+
+def test_ctrl_c_the_instant_the_encoder_starts_still_stops_it(tmp_path, ctrl_c, monkeypatch):
+    started = []
+    original = render_module.open_writer
+
+    def open_writer(*args, **kwargs):
+        started.append(original(*args, **kwargs))
+        ctrl_c()                              # before render() has the writer in hand
+        return started[-1]
+
+    monkeypatch.setattr(render_module, "open_writer", open_writer)
+    target = tmp_path / "race.mp4"
+    target.write_bytes(OLD)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            render(run(scene_from_text(SCENE)), target)
+        assert started[0].process.poll() is not None    # ffmpeg was stopped and reaped...
+    finally:
+        if started and started[0].process.poll() is None:
+            started[0].process.kill()
+            started[0].process.wait()
+    assert snapshot(tmp_path) == {"race.mp4": OLD}       # ...so it cannot write a file later
+
+
+def test_ctrl_c_while_swapping_in_a_new_folder_never_loses_both(tmp_path, ctrl_c, monkeypatch):
+    target = tmp_path / "frames"
+    target.mkdir()
+    (target / "old.png").write_bytes(OLD)
+    # Ctrl-C just after the earlier folder was moved aside, before the new one is in place
+    after(monkeypatch, os, "replace", ctrl_c, when=lambda source, *rest: Path(source) == target)
+    with pytest.raises(KeyboardInterrupt):
+        render(run(scene_from_text(SCENE)), target)
+    assert os.listdir(tmp_path) == ["frames"]            # nothing set aside, nothing temporary
+    assert len(os.listdir(target)) > 1                   # the swap was finished, not half-done

@@ -19,7 +19,7 @@ from typing import Callable
 import numpy as np
 
 from race import limits
-from race.atomic import atomic_path
+from race.atomic import atomic_path, interrupts_held
 from race.engine import Race
 from race.errors import LimitError, RaceError, RenderError
 from race.scene import Scene
@@ -67,16 +67,19 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
             else:
                 frames = (stage.frame(step, number / settings.fps)
                           for number, step in enumerate(steps))
-            writer = open_writer(kind, temp, size, settings.fps, loop=settings.loop,
-                                 total=len(steps), samples=samples)
+            writer = None
             try:
+                with interrupts_held():   # so a Ctrl-C finds the encoder assigned, to abort
+                    writer = open_writer(kind, temp, size, settings.fps, loop=settings.loop,
+                                         total=len(steps), samples=samples)
                 for done, frame in enumerate(frames, start=1):
                     writer.write(frame)
                     if progress is not None:
                         progress(done, len(steps))
                 writer.finish()
             except BaseException:
-                writer.abort()
+                if writer is not None:
+                    writer.abort()
                 raise
     except (KeyboardInterrupt, RaceError):
         raise
