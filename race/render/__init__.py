@@ -81,6 +81,10 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
                 if writer is not None:
                     writer.abort()
                 raise
+    except RenderError as exc:
+        if str(exc).startswith(f"{target}:"):
+            raise
+        raise RenderError(f"{target}: {exc}") from exc
     except (KeyboardInterrupt, RaceError):
         raise
     except Exception as exc:
@@ -130,6 +134,10 @@ def render_still(race: Race, output: str | os.PathLike, step: int | None = None)
         frame = stage.frame(step)
         with atomic_path(target) as temp:
             write_png(frame, temp)
+    except RenderError as exc:
+        if str(exc).startswith(f"{target}:"):
+            raise
+        raise RenderError(f"{target}: {exc}") from exc
     except (KeyboardInterrupt, RaceError):
         raise
     except Exception as exc:

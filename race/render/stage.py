@@ -10,6 +10,7 @@ view whose ``background_key`` changes (a moving 3D camera).
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Hashable
 
 import numpy as np
@@ -227,7 +228,12 @@ class Stage:
 
     def _redraw_background(self, step: int) -> None:
         if not self._laid_out:
-            self.canvas.draw()             # the layout engine places everything once...
+            with warnings.catch_warnings():
+                # At thumbnail sizes the layout engine gives up and says so on stderr; the frame
+                # is still drawn, and a CLI error or progress line must stay the only output.
+                warnings.filterwarnings("ignore", "constrained_layout not applied",
+                                        UserWarning)
+                self.canvas.draw()         # the layout engine places everything once...
             self.figure.set_layout_engine("none")  # ...and then nothing moves again
             self._laid_out = True
         if self.legend is not None:
