@@ -307,7 +307,7 @@ def test_ffmpeg_exiting_early_keeps_the_earlier_video(name, scene_file, out, tmp
     before = snapshot(out)
     code, errors, stdout = invoke("render", scene_file, "-o", out / name)
     assert_failed_cleanly(code, errors, stdout, before, out, "encoder (ffmpeg)",
-                          "Conversion failed!")
+                          "Conversion failed!", f"race: error: {out / name}: ")
 
 
 def fail_on_call(monkeypatch, owner, attribute: str, number: int, error: BaseException):
