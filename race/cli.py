@@ -19,7 +19,7 @@ EXAMPLES = """
 \b
 Examples:
   race                                   render the article scene (Adagrad vs RMSProp, 3D)
-  race render configs/beale.yaml -o beale.mp4
+  race render configs/beale_everything.yaml -o beale.mp4
   race render configs/saddle.yaml --theme dark --set render.fps=24
   race preview configs/rosenbrock.yaml --step 200 -o frame.png
   race simulate configs/adagrad_vs_rmsprop.yaml -o traj.csv
