@@ -111,3 +111,15 @@ def test_with_an_orbiting_camera_every_frame_of_ours_is_a_redraw():
     scene = bench_scene(orbit, 3, (160, 100))
     costs = frame_costs(run(scene), frame_steps(scene.render, scene.steps))
     assert costs["blit"] is None and costs["static"] > 0 and costs["redraw"] > 0
+
+
+def test_engine_benchmark_times_every_optimizer():
+    from race.bench import engine_benchmark
+    from race.optimizers import OPTIMIZERS
+
+    lines = []
+    seconds = engine_benchmark(starts=50, steps=20, echo=lines.append)
+    assert set(seconds) == set(OPTIMIZERS)
+    assert all(value > 0 for value in seconds.values())
+    assert lines[0] == "engine: 50 starts x 20 steps on rosenbrock, best of 3"
+    assert len(lines) == 1 + len(OPTIMIZERS)
