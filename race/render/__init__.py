@@ -13,8 +13,9 @@ and an existing target is left untouched.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -54,7 +55,7 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
     stage = Stage(race)
     pool = None
     try:
-        with atomic_path(target, folder=kind == "folder") as temp:
+        with errors_naming(target), atomic_path(target, folder=kind == "folder") as temp:
             samples = None
             if kind == "gif":
                 picks = np.unique(np.rint(np.linspace(0, len(steps) - 1, GIF_SAMPLES)))
@@ -81,14 +82,6 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
                 if writer is not None:
                     writer.abort()
                 raise
-    except RenderError as exc:
-        if str(exc).startswith(f"{target}:"):
-            raise
-        raise RenderError(f"{target}: {exc}") from exc
-    except (KeyboardInterrupt, RaceError):
-        raise
-    except Exception as exc:
-        raise RenderError(f"{target}: {_one_line(exc)}") from exc
     finally:
         if pool is not None:
             pool.close()
@@ -131,9 +124,20 @@ def render_still(race: Race, output: str | os.PathLike, step: int | None = None)
 
     stage = Stage(race)
     try:
-        frame = stage.frame(step)
-        with atomic_path(target) as temp:
-            write_png(frame, temp)
+        with errors_naming(target):
+            frame = stage.frame(step)
+            with atomic_path(target) as temp:
+                write_png(frame, temp)
+    finally:
+        stage.close()
+    return target
+
+
+@contextmanager
+def errors_naming(target: Path) -> Iterator[None]:
+    """Failures while drawing or writing ``target`` become one-line RenderErrors led by it."""
+    try:
+        yield
     except RenderError as exc:
         if str(exc).startswith(f"{target}:"):
             raise
@@ -142,9 +146,6 @@ def render_still(race: Race, output: str | os.PathLike, step: int | None = None)
         raise
     except Exception as exc:
         raise RenderError(f"{target}: {_one_line(exc)}") from exc
-    finally:
-        stage.close()
-    return target
 
 
 def _one_line(exc: BaseException) -> str:
