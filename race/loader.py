@@ -8,22 +8,22 @@ layered: the records' defaults, then the YAML file, then ``overrides`` (``--set`
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import math
-import types
 import typing
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
-import yaml
+import numpy as np
 
-from race import limits
-from race.errors import ExpressionError, HyperparameterError, LimitError, SceneError
+from race.errors import ExpressionError, HyperparameterError, SceneError
 from race.optimizers import OPTIMIZERS
+from race.overrides import apply_overrides, parse_override
 from race.render.theme import THEMES
 from race.scene import Racer, Render, Scene
 from race.surfaces import SURFACES, surface_from_expression
 from race.surfaces.base import Surface
+from race.values import (EXPECTED_COLOR, build_record, check_keys, convert, describe, is_color,
+                         to_float, to_int, to_range, unknown)
+from race.yamlsource import Source, read_yaml
 
 SCENE_KEYS = ("title", "surface", "start", "starts", "steps", "stop_tolerance", "racers",
               "render", "output")
@@ -31,146 +31,7 @@ REQUIRED_KEYS = ("surface", "racers")
 RACER_KEYS = ("optimizer", "label", "color", "start", "starts")
 SURFACE_KEYS = ("name", "expr", "xlim", "ylim")
 DEFAULT_STEPS = 200
-EXPECTED_COLOR = "expected a colour (a name like 'white', '#00ff00' or 'C1')"
 
-
-@dataclasses.dataclass(frozen=True)
-class Source:
-    """Where values came from, so errors can point at them."""
-
-    file: str | None
-    lines: Mapping[tuple, int]
-
-    def error(self, path: tuple, message: str, kind: type = SceneError) -> SceneError:
-        line = None
-        for depth in range(len(path), -1, -1):
-            line = self.lines.get(path[:depth])
-            if line is not None:
-                break
-        return kind(message, file=self.file, key=key_name(path) or None, line=line)
-
-    def check_limit(self, path: tuple, name: str, value: int, what: str) -> None:
-        try:
-            limits.check(name, value, what)
-        except LimitError as exc:
-            raise self.error(path, exc.reason, LimitError) from None
-
-
-def key_name(path: Iterable) -> str:
-    """('racers', 1, 'lr') -> 'racers[1].lr'."""
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-# ---------------------------------------------------------------------------------------------
-# Reading YAML with line numbers
-
-def read_yaml(text: str, file: str | None) -> tuple[Any, dict[tuple, int]]:
-    """Parse one YAML document safely; return the data and a map of key paths to lines."""
-    try:
-        limits.check("MAX_FILE_BYTES", len(text.encode("utf-8", "replace")), "the file's size")
-    except LimitError as exc:
-        raise LimitError(exc.reason, file=file) from None
-    loader = None
-    try:
-        loader = yaml.SafeLoader(text)
-        node = loader.get_single_node()
-        if node is None:
-            raise SceneError("the file is empty; expected a mapping with 'surface' and 'racers'",
-                             file=file)
-        lines: dict[tuple, int] = {}
-        _index_lines(node, (), lines, [0], file)
-        data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise SceneError(f"not valid YAML: {problem}", file=file,
-                         line=mark.line + 1 if mark else None) from None
-    except yaml.reader.ReaderError as exc:
-        raise SceneError(f"not valid YAML: character {exc.character:#x} is not allowed",
-                         file=file) from None
-    except yaml.YAMLError as exc:
-        raise SceneError(f"not valid YAML: {str(exc).splitlines()[0]}", file=file) from None
-    except RecursionError:
-        raise SceneError("YAML nested too deeply", file=file) from None
-    finally:
-        if loader is not None:
-            loader.dispose()
-    return data, lines
-
-
-def _index_lines(node: yaml.Node, path: tuple, lines: dict, count: list, file: str | None) -> None:
-    count[0] += 1
-    if count[0] > limits.limit("MAX_YAML_NODES"):
-        raise LimitError(f"the YAML has over {limits.limit('MAX_YAML_NODES'):,} nodes "
-                         "(an anchor/alias bomb?); raise it with RACE_MAX_YAML_NODES=N",
-                         file=file)
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            name = key.value if isinstance(key, yaml.ScalarNode) else str(key.start_mark.line)
-            lines.setdefault(path + (name,), key.start_mark.line + 1)
-            _index_lines(value, path + (name,), lines, count, file)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _index_lines(item, path + (index,), lines, count, file)
-
-
-# ---------------------------------------------------------------------------------------------
-# Overrides (--set key.path=value)
-
-def parse_override(text: str) -> tuple[tuple, Any]:
-    """'render.fps=24' -> (('render', 'fps'), 24); the value is read as a YAML scalar/flow."""
-    if "=" not in text:
-        raise SceneError(f"--set {text!r}: expected KEY.PATH=VALUE, e.g. render.fps=24")
-    key, raw = text.split("=", 1)
-    parts: list[Any] = []
-    for part in key.strip().replace("[", ".").replace("]", "").split("."):
-        if not part:
-            raise SceneError(f"--set {text!r}: empty part in key path {key!r}")
-        parts.append(int(part) if part.isdigit() else part)
-    try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
-    except yaml.YAMLError:
-        value = raw
-    return tuple(parts), value
-
-
-def apply_overrides(data: dict, overrides: Iterable[tuple[tuple, Any]]) -> dict:
-    """Set each override into a copy of the raw scene mapping, creating mappings as needed."""
-    import copy
-
-    data = copy.deepcopy(data)
-    for path, value in overrides:
-        target: Any = data
-        for depth, part in enumerate(path[:-1]):
-            nxt = path[depth + 1]
-            if isinstance(target, list):
-                if not isinstance(part, int) or not -len(target) <= part < len(target):
-                    raise SceneError(f"--set {key_name(path)}: no item {part} in "
-                                     f"{key_name(path[:depth]) or 'the scene'}")
-                target = target[part]
-            elif isinstance(target, dict):
-                if part not in target or target[part] is None:
-                    target[part] = [] if isinstance(nxt, int) else {}
-                target = target[part]
-            else:
-                raise SceneError(f"--set {key_name(path)}: {key_name(path[:depth])} is not a "
-                                 "mapping")
-        last = path[-1]
-        if isinstance(target, list) and isinstance(last, int) and -len(target) <= last < len(target):
-            target[last] = value
-        elif isinstance(target, dict):
-            target[last] = value
-        else:
-            raise SceneError(f"--set {key_name(path)}: cannot set {last!r} here")
-    return data
-
-
-# ---------------------------------------------------------------------------------------------
-# Loading
 
 def load_scene(path: str | Path, overrides: Iterable[str] = (), *, name: str | None = None) -> Scene:
     """Read, validate and build the scene in ``path`` (``overrides`` are 'key.path=value')."""
@@ -346,8 +207,6 @@ def build_starts(data: dict, path: tuple, surface: Surface, source: Source):
         source.check_limit(spath + ("grid",), "MAX_STARTS", nx * ny, "the start grid's size")
         xlim = to_range(value.get("xlim", surface.xlim), spath + ("xlim",), source)
         ylim = to_range(value.get("ylim", surface.ylim), spath + ("ylim",), source)
-        import numpy as np
-
         xs = np.linspace(*xlim, nx + 2)[1:-1]
         ys = np.linspace(*ylim, ny + 2)[1:-1]
         points = tuple((float(x), float(y)) for y in ys for x in xs)
@@ -383,116 +242,6 @@ def unique_labels(racers: list[Racer]) -> list[Racer]:
     return result
 
 
-# ---------------------------------------------------------------------------------------------
-# Records by introspection (render options and their nested records)
-
-def build_record(cls: type, value: Any, path: tuple, source: Source):
-    """Build frozen dataclass ``cls`` from a mapping, converting each field by its annotation."""
-    if isinstance(value, bool) and "show" in {f.name for f in dataclasses.fields(cls)}:
-        return cls(show=value)
-    if not isinstance(value, dict):
-        raise source.error(path, f"expected a mapping, got {describe(value)}")
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
-    check_keys(value, tuple(names), path, source, f"{key_name(path)} key")
-    kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in value:
-            kwargs[f.name] = convert(value[f.name], hints[f.name], path + (f.name,), source,
-                                     f.metadata)
-    return cls(**kwargs)
-
-
-def convert(value: Any, hint: Any, path: tuple, source: Source, metadata: Mapping = {}) -> Any:
-    low, high = metadata.get("low"), metadata.get("high")
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        if value is None and type(None) in args:
-            return None
-        options = [a for a in args if a is not type(None)]
-        return convert(value, options[0], path, source, metadata)
-    if origin is typing.Literal:
-        if value not in args:
-            raise source.error(path, unknown(value, [str(a) for a in args], "value"))
-        return value
-    if dataclasses.is_dataclass(hint):
-        return build_record(hint, value, path, source)
-    if origin is tuple:
-        if not isinstance(value, (list, tuple)) or len(value) != len(args):
-            raise source.error(path, f"expected a list of {len(args)} numbers, "
-                                     f"got {describe(value)}")
-        return tuple(convert(v, a, path + (i,), source, metadata)
-                     for i, (v, a) in enumerate(zip(value, args)))
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise source.error(path, f"expected true or false, got {describe(value)}")
-        return value
-    if hint is int:
-        return to_int(value, path, source, low=low, high=high)
-    if hint is float:
-        return to_float(value, path, source, low=low, high=high)
-    if hint is str:
-        if not isinstance(value, str):
-            raise source.error(path, f"expected text, got {describe(value)}")
-        kind = metadata.get("kind")
-        if kind == "color" and not is_color(value):
-            raise source.error(path, f"{EXPECTED_COLOR}, got {describe(value)}")
-        if kind == "colormap" and value not in colormaps():
-            raise source.error(path, unknown(value, colormaps(), "colormap"))
-        return value
-    raise source.error(path, f"cannot read a value of type {hint}")  # a record we don't know
-
-
-# ---------------------------------------------------------------------------------------------
-# Scalars
-
-def to_float(value: Any, path: tuple, source: Source, *, low: float | None = None,
-             high: float | None = None, open_low: bool = False) -> float:
-    number = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str):  # YAML 1.1 reads 1e-3 (no dot) as text
-        try:
-            number = float(value.strip())
-        except ValueError:
-            pass
-    if number is None:
-        raise source.error(path, f"expected a number, got {describe(value)}")
-    if not math.isfinite(number):
-        raise source.error(path, f"expected a finite number, got {value}")
-    check_range(number, path, source, low, high, open_low)
-    return number
-
-
-def to_int(value: Any, path: tuple, source: Source, *, low: float | None = None,
-           high: float | None = None) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise source.error(path, f"expected a whole number, got {describe(value)}")
-    check_range(value, path, source, low, high, False)
-    return value
-
-
-def check_range(number, path, source, low, high, open_low) -> None:
-    if low is not None and (number < low or (open_low and number == low)):
-        bound = f"greater than {low:g}" if open_low else f"at least {low:g}"
-        raise source.error(path, f"expected a number {bound}, got {number:g}")
-    if high is not None and number > high:
-        raise source.error(path, f"expected a number at most {high:g}, got {number:g}")
-
-
-def to_range(value: Any, path: tuple, source: Source) -> tuple[float, float]:
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise source.error(path, f"expected [low, high], got {describe(value)}")
-    low = to_float(value[0], path + (0,), source)
-    high = to_float(value[1], path + (1,), source)
-    if not low < high:
-        raise source.error(path, f"expected low < high, got [{low:g}, {high:g}]")
-    return (low, high)
-
-
 def to_point(value: Any, path: tuple, surface: Surface, source: Source) -> tuple[float, float]:
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise source.error(path, f"expected a point [x, y], got {describe(value)}")
@@ -506,51 +255,3 @@ def inside(point, path: tuple, surface: Surface, source: Source) -> None:
     if not (x0 <= point[0] <= x1 and y0 <= point[1] <= y1):
         raise source.error(path, f"start ({point[0]:g}, {point[1]:g}) is outside the surface's "
                                  f"domain x in [{x0:g}, {x1:g}], y in [{y0:g}, {y1:g}]")
-
-
-# ---------------------------------------------------------------------------------------------
-# Messages
-
-def check_keys(data: dict, allowed: tuple, path: tuple, source: Source, what: str) -> None:
-    for key in data:
-        if key not in allowed:
-            if not isinstance(key, str):
-                raise source.error(path, f"unexpected key {key!r}; expected a {what}")
-            raise source.error(path + (key,), unknown(key, allowed, what))
-
-
-def unknown(value: Any, choices: Iterable[str], what: str) -> str:
-    choices = list(choices)
-    message = f"unknown {what} {value!r}"
-    if isinstance(value, str):
-        close = difflib.get_close_matches(value.lower(), choices, n=1, cutoff=0.6)
-        if close:
-            return f"{message}; did you mean {close[0]!r}?"
-    if len(choices) <= 20:
-        message += "; expected one of " + ", ".join(choices)
-    return message
-
-
-def describe(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return f"{str(value).lower()} (a boolean)"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def colormaps() -> list[str]:
-    from matplotlib import colormaps as registry
-
-    return sorted(registry)
-
-
-def is_color(value: Any) -> bool:
-    from matplotlib.colors import is_color_like
-
-    return isinstance(value, str) and is_color_like(value)
