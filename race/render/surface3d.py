@@ -332,7 +332,7 @@ class _Track:
 
     def update(self, step: int) -> None:
         k = min(max(step, 0), self.last)
-        view, render = self.view, self.view.render
+        view = self.view
         diverged = (self.trajectory.diverged_at >= 0) & (self.trajectory.diverged_at <= k)
         ball = self.ball_xyz(k)
         alive = ball.copy()

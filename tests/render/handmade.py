@@ -29,7 +29,7 @@ def trajectory(positions, *, label="A", color=RED, optimizer="adagrad", accumula
                velocities=None, diverged_at=None) -> Trajectory:
     """A trajectory from positions (steps+1, n, 2); gradients are the bowl's (2x, 2y)."""
     positions = np.asarray(positions, dtype=float)
-    steps, n = positions.shape[0] - 1, positions.shape[1]
+    n = positions.shape[1]
     starts = tuple(tuple(p) for p in positions[0])
     racer = Racer(optimizer, LR(), label, color, starts)
     diverged = np.full(n, -1) if diverged_at is None else np.asarray(diverged_at)

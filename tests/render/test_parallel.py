@@ -47,7 +47,6 @@ def test_a_failing_worker_is_a_render_error(straight, monkeypatch):
 
 def test_orbiting_camera_renders_through_workers(tmp_path, monkeypatch):
     import imageio_ffmpeg
-    from dataclasses import replace
 
     from race.render import render
     from race.scene import Camera
