@@ -6,15 +6,17 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.artist import Artist
+from matplotlib.lines import Line2D
 from matplotlib.transforms import BboxBase, ScaledTranslation
-from mpl_toolkits.mplot3d import art3d
+from mpl_toolkits.mplot3d import art3d, proj3d
 
 from race.engine import Race
 from race.errors import RenderError
 from race.render import schedule
 from race.render.surface3d_geometry import (
-    ARROW_FRACTION, MESH_CELLS, SQUARE_FRACTION, Heights, arrow_path, box_aspect, direction,
-    flip_signs, grid, light_direction, reference_gradient, shaded_colors, square_faces, z_per_x)
+    ARROW_FRACTION, MESH_CELLS, SQUARE_FRACTION, HeightField, Heights, arrow_path, box_aspect,
+    direction, flip_signs, grid, light_direction, reference_gradient, shaded_colors, square_faces,
+    z_per_x)
 from race.render.theme import Theme
 
 BALL_SIZE = 0.035   # ball diameter as a fraction of the view's height
@@ -22,6 +24,7 @@ BALL_LIFT = 0.015   # balls float this fraction of the height range above the su
 TRAIL_LIFT = 0.004  # and trails this much
 WIREFRAME_WIDTH = 0.6
 CAMERA_TOLERANCE = 6  # decimals of azimuth that make a new background
+GHOST_ALPHA = 0.35    # a ball the surface hides shows as a faint disc of its colour
 
 
 class Surface3DView:
@@ -33,11 +36,17 @@ class Surface3DView:
     ``dist`` zooms as 10 / dist; ``focal_length`` sets the perspective).
 
     Moving artists (``update``), created once and animated, all returned every frame in drawing
-    order (squares under trails under arrows under balls under crosses), so they are never hidden
-    by the surface: per racer-start a shaded ball slightly above the surface, a trail on the
+    order (squares under ghosts under trails under arrows under balls under crosses), drawn over
+    the cached surface: per racer-start a shaded ball slightly above the surface, a trail on the
     surface, two translucent upright squares (x–z and y–z planes, one corner at the ball, side
     ∝ √accumulated g² of that axis, opening downhill, clipped to the box) for racers whose
     optimizer keeps an accumulator, optional arrows, and a cross where a racer diverged.
+
+    Occlusion: where the surface hides a ball centre or a trail point from the camera (a ray
+    marched from it toward the camera over the drawn mesh, ``HeightField``), the trail is broken
+    and the ball shows only as a faint ghost disc. A fixed camera works this out once for every
+    step; an orbiting one per frame, for what the frame shows. Squares, arrows and crosses stand
+    above the surface and are always drawn.
 
     Drawing reaches the whole layout cell the driver gave the axes, not only the square that
     Axes3D keeps for itself, so blit with the figure's bbox (or the cell's).
@@ -72,6 +81,8 @@ class Surface3DView:
         self._arrows_scale = self._auto_scale(self.render.arrows.scale, ARROW_FRACTION,
                                               [t.trajectory for t in self._tracks])
         self._artists: list[Artist] = []
+        self._field: HeightField | None = None
+        self._camera: tuple | None = None     # (view angles, projection matrix) last used
 
     # -- static layers ------------------------------------------------------------------------
 
@@ -89,6 +100,7 @@ class Surface3DView:
         ax.computed_zorder = False
         self._cell = _Cell(ax)
         self._style_box()
+        self._camera = None
         self._clip(self._draw_surface())
         self._create_moving()
         self._keep_to_cell()
@@ -130,6 +142,7 @@ class Surface3DView:
     def _draw_surface(self):
         x, y = grid(self.surface, MESH_CELLS + 1)
         z = self.heights(x, y)
+        self._field = HeightField(x, y, z, self.surface, self.heights)
         if self.render.surface_color is not None:
             if not mcolors.is_color_like(self.render.surface_color):
                 raise RenderError(f"render.surface_color: not a colour: "
@@ -162,8 +175,8 @@ class Surface3DView:
     def _create_moving(self) -> None:
         height_px = self._cell.height
         ball_points = BALL_SIZE * height_px * 72.0 / self.ax.figure.dpi
-        layers: dict[str, list[Artist]] = {"squares": [], "trails": [], "arrows": [],
-                                          "balls": [], "crosses": []}
+        layers: dict[str, list[Artist]] = {"squares": [], "ghosts": [], "trails": [],
+                                          "arrows": [], "balls": [], "crosses": []}
         for track in self._tracks:
             track.create(ball_points, layers)
         self._artists = [a for group in layers.values() for a in group]
@@ -190,6 +203,15 @@ class Surface3DView:
         self.ax.add_line(line)
         return line
 
+    def add_marker(self, **kwargs) -> Line2D:
+        """A 2D marker line drawn at positions projected by ``project``."""
+        line = Line2D([np.nan], [np.nan], linestyle="none", marker="o", markeredgewidth=0,
+                      **kwargs)
+        if "transform" not in kwargs:
+            line.set_transform(self.ax.transData)
+        self.ax.add_line(line)
+        return line
+
     def add_collection(self, collection):
         self.ax.add_collection3d(collection, autolim=False)
         return collection
@@ -199,6 +221,24 @@ class Surface3DView:
         artist.set_clip_box(self._cell)
 
     # -- camera -------------------------------------------------------------------------------
+
+    def camera_matrix(self) -> tuple[tuple, np.ndarray]:
+        """The camera's (key, 4x4 projection matrix), the one the next draw will use; the key
+        changes whenever the camera moves."""
+        key = (self.ax.elev, self.ax.azim, self.ax.roll)
+        if self._camera is None or self._camera[0] != key:
+            self._camera = (key, self.ax.get_proj())
+        return self._camera
+
+    def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Data points (n, 3) to the axes' 2D data coordinates, as Line3D draws them."""
+        _, matrix = self.camera_matrix()
+        xs, ys, _ = proj3d.proj_transform(points[:, 0], points[:, 1], points[:, 2], matrix)
+        return xs, ys
+
+    def hidden(self, points: np.ndarray) -> np.ndarray:
+        """Which of the data points (..., 3) the drawn surface hides from the camera."""
+        return self._field.hidden(points, self.camera_matrix()[1])
 
     def set_frame_time(self, seconds: float) -> None:
         """Use this video time (instead of the schedule's) for the next ``background_key``."""
@@ -269,15 +309,31 @@ class _Track:
         self.exit_xyz[ok] = np.stack([self.x[last[ok], columns[ok]], self.y[last[ok], columns[ok]],
                                       self.z[last[ok], columns[ok]]], axis=-1)
         self.exit_xyz[:, 2] += BALL_LIFT * heights.span
+        self.ball_path = np.stack([self.x, self.y, self.z + BALL_LIFT * heights.span], axis=-1)
+        self.trail_path = np.stack([self.x, self.y, self.z + TRAIL_LIFT * heights.span], axis=-1)
+        self._hidden: tuple | None = None   # (camera key, balls hidden, trail points hidden)
 
     @property
     def last(self) -> int:
         return self.trajectory.steps
 
     def ball_xyz(self, step: int) -> np.ndarray:
-        k = min(max(step, 0), self.last)
-        lift = BALL_LIFT * self.view.heights.span
-        return np.stack([self.x[k], self.y[k], self.z[k] + lift], axis=-1)
+        return self.ball_path[min(max(step, 0), self.last)].copy()
+
+    def hidden(self, first: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Whether the surface hides the balls at step k, (n,), and the trail's points from
+        ``first`` to k, (k + 1 - first, n). A fixed camera works out every step once; a moving
+        one only what this frame shows."""
+        view = self.view
+        key = view.camera_matrix()[0]
+        if not view.moves_camera:
+            if self._hidden is None or self._hidden[0] != key:
+                trail = view.hidden(self.trail_path) if self.trails else None
+                self._hidden = (key, view.hidden(self.ball_path), trail)
+            _, balls, trail = self._hidden
+            return balls[k], (trail[first:k + 1] if trail is not None else None)
+        trail = view.hidden(self.trail_path[first:k + 1]) if self.trails else None
+        return view.hidden(self.ball_path[k]), trail
 
     def create(self, ball_points: float, layers: dict) -> None:
         view, theme, render = self.view, self.view.theme, self.view.render
@@ -310,6 +366,9 @@ class _Track:
                 layers["arrows"].append(self.arrows[kind])
         self.balls = self._ball_layers(ball_points)
         layers["balls"].extend(self.balls)
+        self.ghost = view.add_marker(markersize=0.9 * ball_points,
+                                     markerfacecolor=mcolors.to_rgba(self.color, GHOST_ALPHA))
+        layers["ghosts"].append(self.ghost)
         self.cross = view.add_line(nan, nan, nan, linestyle="none", marker="X",
                                    markersize=0.8 * ball_points, color=theme.diverged,
                                    markeredgecolor=getattr(theme, "outline", "black"),
@@ -317,34 +376,45 @@ class _Track:
         layers["crosses"].append(self.cross)
 
     def _ball_layers(self, size: float) -> list[Artist]:
-        """A sphere in three discs: a dark rim, the lit body, a highlight (offsets in points)."""
+        """A sphere in three discs: a dark rim, the lit body, a highlight (offsets in points);
+        2D markers at the balls' projected centres, projected once for all three."""
         rgb = np.array(mcolors.to_rgb(self.color))
         fig = self.view.ax.figure
         layers = []
         for color, scale, shift in ((rgb * 0.55, 1.0, 0.0), (rgb, 0.8, 0.07),
                                     ((1.0, 1.0, 1.0, 0.85), 0.3, 0.2)):
             offset = ScaledTranslation(-shift * size / 72, shift * size / 72, fig.dpi_scale_trans)
-            layers.append(self.view.add_line(
-                [np.nan], [np.nan], [np.nan], linestyle="none", marker="o",
-                markersize=scale * size, markerfacecolor=color, markeredgewidth=0,
-                transform=self.view.ax.transData + offset))
+            layers.append(self.view.add_marker(markersize=scale * size, markerfacecolor=color,
+                                               transform=self.view.ax.transData + offset))
         return layers
 
     def update(self, step: int) -> None:
         k = min(max(step, 0), self.last)
         view = self.view
         diverged = (self.trajectory.diverged_at >= 0) & (self.trajectory.diverged_at <= k)
-        ball = self.ball_xyz(k)
-        alive = ball.copy()
+        trail = view.render.trail
+        first = 0 if trail.length is None else max(0, k - trail.length)
+        balls_hidden, trail_hidden = self.hidden(first, k)
+        alive = self.ball_path[k].copy()
         alive[diverged] = np.nan
-        for layer in self.balls:
-            layer.set_data_3d(alive[:, 0], alive[:, 1], alive[:, 2])
-            layer.set_visible(bool(np.isfinite(alive).all(axis=1).any()))
+        xs, ys = view.project(alive)
+        # ghosts of balls at one spot (starts that met in a minimum) would add up to opaque:
+        # one ghost per hundredth of the domain
+        span = np.array([np.diff(view.surface.xlim)[0], np.diff(view.surface.ylim)[0]])
+        cells = np.nan_to_num(np.floor(alive[:, :2] / span * 100.0), nan=-1e9)
+        _, first_at = np.unique(cells, axis=0, return_index=True)
+        single = np.zeros(xs.shape, dtype=bool)
+        single[first_at] = True
+        for layers, shown in ((self.balls, ~balls_hidden), ((self.ghost,), balls_hidden & single)):
+            sx = np.where(shown, xs, np.nan)
+            for layer in layers:
+                layer.set_data(sx, ys)
+                layer.set_visible(bool(np.isfinite(sx).any()))
         lost = self.exit_xyz.copy()
         lost[~diverged] = np.nan
         self.cross.set_data_3d(lost[:, 0], lost[:, 1], lost[:, 2])
         self.cross.set_visible(bool(np.isfinite(lost).all(axis=1).any()))
-        self._update_trails(k)
+        self._update_trails(first, k, trail_hidden)
         if self.squares is not None:
             self._update_squares(k, ~diverged)
         for kind, line in self.arrows.items():
@@ -354,12 +424,12 @@ class _Track:
             line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
             line.set_visible(bool(np.isfinite(path).any()))
 
-    def _update_trails(self, k: int) -> None:
+    def _update_trails(self, first: int, k: int, hidden: np.ndarray | None) -> None:
+        """The trail from ``first`` to k, broken where the surface hides it."""
         trail = self.view.render.trail
-        first = 0 if trail.length is None else max(0, k - trail.length)
-        lift = TRAIL_LIFT * self.view.heights.span
-        points = np.stack([self.x[first:k + 1], self.y[first:k + 1],
-                           self.z[first:k + 1] + lift], axis=-1)      # (length, n, 3)
+        points = self.trail_path[first:k + 1].copy()                  # (length, n, 3)
+        if hidden is not None:
+            points[hidden] = np.nan
         if trail.fade and self.trails:
             segments = np.stack([points[:-1], points[1:]], axis=2)   # (length-1, n, 2, 3)
             age = np.linspace(0.0, 1.0, segments.shape[0] + 1)[1:]   # 0 oldest .. 1 newest

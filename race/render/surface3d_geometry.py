@@ -187,3 +187,107 @@ def reference_gradient(gradients: list[np.ndarray]) -> float:
     values = np.concatenate([v.ravel() for v in values]) if values else np.zeros(0)
     values = values[np.isfinite(values) & (values > 0)]
     return float(values.max()) if values.size else 1.0
+
+
+OCCLUSION_STEP = 0.5     # ray-march step, in mesh cells
+OCCLUSION_START = 1.0    # the first this many cells along a ray are the point's own patch
+OCCLUSION_MARGIN = 0.01  # the surface must rise this fraction of the box height over the ray
+
+
+def camera_centre(projection: np.ndarray) -> np.ndarray:
+    """Where the camera of a 4x4 projection matrix sits, homogeneous: the data point every
+    screen ray passes through (w = 0 for an orthographic camera: a direction, sign unknown)."""
+    _, _, rows = np.linalg.svd(projection[[0, 1, 3]])
+    return rows[-1]
+
+
+class HeightField:
+    """The drawn mesh as a height field, in box units (the drawn box's x:y:z proportions), for
+    asking which points the surface hides from a camera.
+
+    ``hidden`` marches each point's ray toward the camera over the mesh (bilinear between its
+    vertices, as the drawn faces are) and calls the point hidden where the surface rises above
+    the ray by a margin. The first cell of the ray is skipped and the margin grows by however
+    far the point lies under the mesh, so a point on the surface is never hidden by its own
+    patch of it.
+    """
+
+    def __init__(self, x: np.ndarray, y: np.ndarray, z: np.ndarray, surface: Surface,
+                 heights: Heights) -> None:
+        self.box = np.array(box_aspect(surface))
+        self.origin = np.array([surface.xlim[0], surface.ylim[0], heights.low])
+        self.scale = self.box / np.array([surface.xlim[1] - surface.xlim[0],
+                                          surface.ylim[1] - surface.ylim[0], heights.span])
+        self.z = (z - heights.low) * self.scale[2]          # (rows: y, cols: x)
+        self.cells = np.array([z.shape[1] - 1, z.shape[0] - 1])
+        self.cell = float(self.box[:2].max() / self.cells.max())
+
+    def at(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """The mesh height (box units) at box coordinates (u, v); NaN off the mesh."""
+        fu = u / self.box[0] * self.cells[0]
+        fv = v / self.box[1] * self.cells[1]
+        inside = (fu >= 0) & (fu <= self.cells[0]) & (fv >= 0) & (fv <= self.cells[1])
+        fu, fv = np.where(inside, fu, 0.0), np.where(inside, fv, 0.0)
+        i = np.minimum(fu.astype(int), self.cells[0] - 1)
+        j = np.minimum(fv.astype(int), self.cells[1] - 1)
+        a, b = fu - i, fv - j
+        z = self.z
+        height = ((z[j, i] * (1 - a) + z[j, i + 1] * a) * (1 - b)
+                  + (z[j + 1, i] * (1 - a) + z[j + 1, i + 1] * a) * b)
+        return np.where(inside, height, np.nan)
+
+    def hidden(self, points: np.ndarray, projection: np.ndarray) -> np.ndarray:
+        """Which of the data points (..., 3) the surface hides from the camera of the 4x4
+        ``projection`` (matplotlib's ``Axes3D.get_proj()``). NaN points are not hidden."""
+        shape = points.shape[:-1]
+        p = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        result = np.zeros(p.shape[0], dtype=bool)
+        finite = np.isfinite(p).all(axis=1)
+        if not finite.any():
+            return result.reshape(shape)
+        p = p[finite]
+        rays = self._toward_camera(p, projection)
+        box_p = (p - self.origin) * self.scale
+        result[finite] = self._march(box_p, rays)
+        return result.reshape(shape)
+
+    def _toward_camera(self, p: np.ndarray, projection: np.ndarray) -> np.ndarray:
+        """Unit directions (box units) from each data point toward the camera."""
+        centre = camera_centre(projection)
+        if abs(centre[3]) > 1e-12 * np.abs(centre[:3]).max():     # perspective: a point
+            rays = centre[:3] / centre[3] - p
+        else:                                                      # orthographic: a direction
+            step = centre[:3] * 1e-3 * np.abs(self.box / self.scale).max()
+            toward = _depth(p[:1] + step, projection) < _depth(p[:1], projection)
+            rays = np.broadcast_to(step if toward[0] else -step, p.shape)
+        rays = rays * self.scale
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return rays / np.linalg.norm(rays, axis=1, keepdims=True)
+
+    def _march(self, p: np.ndarray, rays: np.ndarray) -> np.ndarray:
+        # how far each ray runs before it leaves the box sideways or rises over its top
+        with np.errstate(divide="ignore", invalid="ignore"):
+            exits = np.where(rays > 0, (self.box - p) / rays,
+                             np.where(rays < 0, -p / rays, np.inf))
+        exits[:, 2] = np.where(rays[:, 2] > 0, exits[:, 2], np.inf)
+        length = np.nan_to_num(exits.min(axis=1), posinf=0.0, nan=0.0)
+        step = OCCLUSION_STEP * self.cell
+        start = OCCLUSION_START * self.cell
+        samples = int(np.ceil(max(float(length.max()) - start, 0.0) / step)) + 1
+        own = self.at(p[:, 0], p[:, 1]) - p[:, 2]            # > 0: the point is under the mesh
+        margin = OCCLUSION_MARGIN * self.box[2] + np.maximum(np.nan_to_num(own), 0.0)
+        hidden = np.zeros(p.shape[0], dtype=bool)
+        for chunk in range(0, p.shape[0], 2048):            # bounded memory on long races
+            rows = slice(chunk, chunk + 2048)
+            t = np.minimum(start + step * np.arange(samples), length[rows, None])
+            along = p[rows, None, :] + t[..., None] * rays[rows, None, :]
+            above = self.at(along[..., 0], along[..., 1]) - along[..., 2]
+            with np.errstate(invalid="ignore"):
+                hidden[rows] = (above > margin[rows, None]).any(axis=1)
+        return hidden
+
+
+def _depth(points: np.ndarray, projection: np.ndarray) -> np.ndarray:
+    """Matplotlib's projected depth of data points (n, 3): smaller is nearer the camera."""
+    h = np.concatenate([points, np.ones((points.shape[0], 1))], axis=1) @ projection.T
+    return h[:, 2] / h[:, 3]

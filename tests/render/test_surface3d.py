@@ -318,3 +318,92 @@ def test_the_article_scene_tells_the_story():
     apart = np.abs(adagrad.positions[300] - rmsprop.positions[300]).max()
     assert apart > 1e-2                                       # ...then apart
     assert np.all(adagrad.accumulators[300] > 20 * rmsprop.accumulators[300])
+
+
+# -- occlusion: what the surface hides from the camera is not drawn over it -------------------
+
+SIDE_CAMERA = Camera(elev=15.0, azim=-90.0, dist=10.0, focal_length=None)  # looking along +y
+
+
+def hill() -> Surface:
+    return Surface(name="hill", formula="3 exp(−x² − y²)",
+                   value=lambda x, y: 3 * np.exp(-x**2 - y**2),
+                   gradient=lambda x, y: (-6 * x * np.exp(-x**2 - y**2),
+                                          -6 * y * np.exp(-x**2 - y**2)),
+                   xlim=(-2.0, 2.0), ylim=(-2.0, 2.0), minima=())
+
+
+def walk(surface: Surface, path, color: str) -> Trajectory:
+    """A racer that follows ``path`` (steps+1, 2), one start, no accumulator."""
+    positions = np.asarray(path, dtype=float)[:, None]
+    gradients = np.stack(surface.gradient(positions[..., 0], positions[..., 1]), axis=-1)
+    racer = Racer(optimizer="sgd", config=Config(0.1), label=color, color=color,
+                  starts=(tuple(positions[0, 0]),))
+    return Trajectory(racer, positions, surface.value(positions[..., 0], positions[..., 1]),
+                      gradients, None, None, np.array([NOT_YET]), np.array([NOT_YET]))
+
+
+def hill_frame(*paths, **render) -> Frame:
+    surface = hill()
+    trajectories = tuple(walk(surface, path, color)
+                         for path, color in zip(paths, (MAGENTA, GREEN)))
+    steps = trajectories[0].positions.shape[0] - 1
+    options = dict(view="surface3d", size=SIZE, surface_color=YELLOW, camera=SIDE_CAMERA,
+                   wireframe=False, trail=Trail(show=False), squares=Squares(show=False))
+    options.update(render)
+    scene = Scene(name="hill", title="hill", surface=surface, steps=steps,
+                  racers=tuple(t.racer for t in trajectories), render=Render(**options))
+    return Frame(Race(scene, trajectories), racers=tuple(range(len(trajectories))))
+
+
+def test_a_ball_behind_a_hill_is_hidden_and_one_in_front_is_not():
+    behind, front = [[0.0, 1.2]] * 3, [[0.0, -1.2]] * 3
+    frame = hill_frame(behind, front)
+    image = frame.blit(2)
+    background = frame.blit(2, keep=lambda a: False)
+    hidden_at, front_at = (frame.pixel_of(p) for p in frame.view.ball_points3d(2))
+    assert near(background, *hidden_at, YELLOW, radius=0, tolerance=90)   # the hill is there
+    assert not near(image, *hidden_at, MAGENTA, radius=3, tolerance=60)
+    assert near(image, *front_at, GREEN)
+    # the hidden ball is only faint: a tint of its colour over the hill, not the ball
+    assert np.abs(image[hidden_at] - background[hidden_at]).max() < 0.5 * 255
+
+
+def test_a_ball_on_the_far_slope_shows_once_it_climbs_over_the_top():
+    path = [[0.0, y] for y in (1.5, 0.0)]
+    frame = hill_frame(path)
+    assert frame.view.hidden(frame.view.ball_points3d(0)).tolist() == [True]
+    image = frame.blit(0)
+    assert not near(image, *frame.pixel_of(frame.view.ball_points3d(0)[0]), MAGENTA,
+                    radius=3, tolerance=60)
+    assert frame.view.hidden(frame.view.ball_points3d(1)).tolist() == [False]
+    image = frame.blit(1)                      # on the summit: in full view
+    assert near(image, *frame.pixel_of(frame.view.ball_points3d(1)[0]), MAGENTA)
+
+
+def test_a_trail_passing_behind_a_hill_is_missing_there_and_drawn_elsewhere():
+    xs = np.linspace(-1.9, 1.9, 77)
+    frame = hill_frame(np.stack([xs, np.full_like(xs, 1.0)], axis=-1),
+                       trail=Trail(show=True, width=4.0))
+    last = xs.size - 1
+    image = frame.blit(last)
+    heights = Heights.of(hill())
+    for x, shown in ((-1.8, True), (1.8, True), (0.0, False), (0.3, False)):
+        row, col = frame.pixel_of((x, 1.0, heights(x, 1.0) + 0.004 * heights.span))
+        assert near(image, row, col, MAGENTA, radius=2, tolerance=60) == shown, x
+
+
+def test_balls_and_trails_on_the_visible_side_are_never_judged_hidden():
+    # every point of the near slope, at the lifts balls and trails are drawn at
+    frame = hill_frame([[0.0, -1.0]] * 2)
+    x, y = np.meshgrid(np.linspace(-1.9, 1.9, 39), np.linspace(-1.9, -0.05, 20))
+    heights = frame.view.heights
+    for lift in (0.015, 0.004):
+        points = np.stack([x, y, heights(x, y) + lift * heights.span], axis=-1)
+        assert not frame.view.hidden(points).any()
+
+
+def test_nothing_in_the_article_bowl_is_hidden(frame):
+    for track in frame.view._tracks:
+        assert not frame.view.hidden(track.ball_path).any()
+        assert not frame.view.hidden(track.trail_path).any()
