@@ -75,7 +75,6 @@ def run_racer(surface: Surface, racer: Racer, steps: int,
     stopped_at = np.full(n, NOT_YET)
     moving = np.ones(n, dtype=bool)
 
-    bounds = _escape_bounds(surface)
     loss, grad = _evaluate(surface, params)
     for k in range(steps + 1):
         positions[k], losses[k], gradients[k] = params, loss, grad
@@ -96,7 +95,7 @@ def run_racer(surface: Surface, racer: Racer, steps: int,
 
         new_params, new_state = optimizer.update(params, grad, state, config)
         new_loss, new_grad = _evaluate(surface, new_params)
-        escaped = moving & ~_in_race(new_params, new_loss, new_grad, bounds)
+        escaped = moving & ~_in_race(surface, new_params, new_loss, new_grad)
         diverged_at[escaped] = k + 1
         moving &= ~escaped
         if moving.all():
@@ -120,19 +119,12 @@ def _evaluate(surface: Surface, params: np.ndarray) -> tuple[np.ndarray, np.ndar
     return loss, grad
 
 
-def _escape_bounds(surface: Surface) -> tuple[float, float, float, float]:
-    """Centre and half-widths of the region a ball may roam before it counts as diverged."""
-    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
-    return ((x0 + x1) / 2, (y0 + y1) / 2,
-            (x1 - x0) * (0.5 + ESCAPE_MARGIN), (y1 - y0) * (0.5 + ESCAPE_MARGIN))
-
-
-def _in_race(params: np.ndarray, loss: np.ndarray, grad: np.ndarray, bounds) -> np.ndarray:
-    """Finite value and gradient, and within the escape bounds (NaN compares False)."""
-    cx, cy, hx, hy = bounds
+def _in_race(surface: Surface, params: np.ndarray, loss: np.ndarray,
+             grad: np.ndarray) -> np.ndarray:
+    """Finite value and gradient, and not far outside the domain (NaN is never contained)."""
     with np.errstate(invalid="ignore"):
         return (np.isfinite(loss + grad[:, 0] + grad[:, 1])
-                & (np.abs(params[:, 0] - cx) <= hx) & (np.abs(params[:, 1] - cy) <= hy))
+                & surface.contains(params[:, 0], params[:, 1], ESCAPE_MARGIN))
 
 
 def _select_state(moving: np.ndarray, new_state, old_state):
