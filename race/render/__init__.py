@@ -109,11 +109,9 @@ def check_render(scene: Scene, output: str | os.PathLike) -> Path:
 
 def render_still(race: Race, output: str | os.PathLike, step: int | None = None) -> Path:
     """Draw the frame showing ``step`` (default: the last) to the PNG ``output``."""
-    kind = output_kind(output)
-    if kind != "png":
+    if output_kind(output) != "png":
         raise RenderError(f"{os.fspath(output)}: a still is written as .png")
-    settings = race.scene.render
-    target = check_output(output, kind, (int(settings.size[0]), int(settings.size[1])))
+    target = check_render(race.scene, output)
     last = race.scene.steps
     if step is None:
         step = last
