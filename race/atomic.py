@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 from race.errors import RenderError
+from race.signals import interrupts_held
 
 
 def prepare_folder(target: Path) -> None:
@@ -64,30 +63,6 @@ def atomic_path(target: Path, *, folder: bool = False) -> Iterator[Path]:
         if temp is not None:
             _remove(temp)
         raise
-
-
-@contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Hold Ctrl-C back for the duration of the block: a SIGINT that arrives meanwhile raises
-    its KeyboardInterrupt as the block ends, so whatever the block creates (a file, an encoder
-    process) has been assigned, and so will be cleaned up, before the interrupt strikes.
-
-    A no-op outside the main thread or when SIGINT's handler was not set from Python.
-    """
-    previous = signal.getsignal(signal.SIGINT)
-    if threading.current_thread() is not threading.main_thread() or previous is None:
-        yield
-        return
-    caught = []
-    signal.signal(signal.SIGINT, lambda signum, frame: caught.append(frame))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if caught and callable(previous):
-            previous(signal.SIGINT, caught[0])
-        elif caught and previous == signal.SIG_DFL:
-            os.kill(os.getpid(), signal.SIGINT)
 
 
 def _swap_folder(temp: Path, target: Path) -> None:

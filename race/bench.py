@@ -26,7 +26,7 @@ import numpy as np
 
 from race.engine import Race, run
 from race.errors import RenderError
-from race.render.schedule import frame_steps
+from race.draw.schedule import frame_steps
 from race.scene import Scene
 
 BREAKDOWN_FRAMES = 30   # frames timed per kind for the breakdown, spread over the race
@@ -45,7 +45,7 @@ def benchmark(scene: Scene, *, formats=("mp4", "gif"), frames: int = 300,
               size: tuple[int, int] = (800, 600), workdir: Path,
               echo: Callable[[str], None] = print, breakdown: bool = False) -> list[dict]:
     """Render ``scene`` both ways for each format; print and return the timings and sizes."""
-    from race.render import render
+    from race.draw import render
 
     scene = bench_scene(scene, frames, size)
     naive = NAIVE_ROUTES[scene.render.view]
@@ -95,7 +95,7 @@ def frame_costs(race: Race, steps: list[int]) -> dict[str, float | None]:
     """Seconds for our static layers (once), and per blitted and per fully redrawn frame, each
     read back as a writer would, timed over up to ``BREAKDOWN_FRAMES`` of ``steps``. With an
     orbiting camera every frame is a redraw and ``blit`` is None."""
-    from race.render.stage import Stage
+    from race.draw.stage import Stage
 
     picks = [steps[int(i)] for i in
              np.unique(np.rint(np.linspace(0, len(steps) - 1, BREAKDOWN_FRAMES)))]
@@ -132,8 +132,8 @@ def naive_contour(race: Race, steps: list[int], output: Path) -> None:
     from matplotlib.figure import Figure
     from matplotlib.patches import Rectangle
 
-    from race.render.scales import square_scale
-    from race.render.theme import THEMES
+    from race.draw.scales import square_scale
+    from race.draw.theme import THEMES
 
     scene = race.scene
     settings = scene.render
@@ -207,11 +207,11 @@ def naive_surface3d(race: Race, steps: list[int], output: Path) -> None:
     from matplotlib.figure import Figure
     from mpl_toolkits.mplot3d import art3d
 
-    from race.render.surface3d import BALL_LIFT, TRAIL_LIFT
-    from race.render.surface3d_geometry import (
+    from race.draw.surface3d import BALL_LIFT, TRAIL_LIFT
+    from race.draw.surface3d_geometry import (
         MESH_CELLS, SQUARE_FRACTION, Heights, box_aspect, flip_signs, grid, reference_gradient,
         square_faces, z_per_x)
-    from race.render.theme import THEMES
+    from race.draw.theme import THEMES
 
     scene = race.scene
     settings = scene.render

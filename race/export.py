@@ -6,10 +6,21 @@ from pathlib import Path
 
 import numpy as np
 
-from race.atomic import atomic_path
+from race.atomic import atomic_path, prepare_folder
 from race.engine import Race
+from race.errors import RenderError
+from race.scene import Scene
 
 COLUMNS = ("racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y")
+
+
+def check_csv_output(target: Path, scene: Scene) -> Path:
+    """Refuse what cannot be a CSV output before simulating: another extension, the scene."""
+    if target.suffix.lower() != ".csv":
+        raise RenderError(f"{target}: expected a .csv file name (race simulate writes CSV), "
+                          f"got {target.suffix or 'no extension'!r}")
+    prepare_folder(target)
+    return target
 
 
 def write_csv(race: Race, target: Path) -> Path:

@@ -16,8 +16,8 @@ import numpy as np
 
 from race.errors import ExpressionError, HyperparameterError, SceneError
 from race.optimizers import OPTIMIZERS
-from race.overrides import apply_overrides, parse_override
-from race.render.theme import THEMES
+from race.overrides import Override, apply_overrides, parse_override
+from race.draw.theme import THEMES
 from race.scene import Racer, Render, Scene
 from race.surfaces import SURFACES, surface_from_expression
 from race.surfaces.base import Surface
@@ -33,8 +33,11 @@ SURFACE_KEYS = ("name", "expr", "xlim", "ylim")
 DEFAULT_STEPS = 200
 
 
-def load_scene(path: str | Path, overrides: Iterable[str] = (), *, name: str | None = None) -> Scene:
-    """Read, validate and build the scene in ``path`` (``overrides`` are 'key.path=value')."""
+def load_scene(path: str | Path, overrides: Iterable[str | Override] = (), *,
+               name: str | None = None) -> Scene:
+    """Read, validate and build the scene in ``path``.
+
+    ``overrides`` are ``Override`` records or ``--set`` texts ('key.path=value')."""
     path = Path(path)
     file = str(path)
     try:
@@ -52,15 +55,22 @@ def load_scene(path: str | Path, overrides: Iterable[str] = (), *, name: str | N
     return scene_from_text(text, file=file, overrides=overrides, name=name or path.stem)
 
 
-def scene_from_text(text: str, *, file: str | None = None, overrides: Iterable[str] = (),
-                    name: str = "scene") -> Scene:
+def scene_from_text(text: str, *, file: str | None = None,
+                    overrides: Iterable[str | Override] = (), name: str = "scene") -> Scene:
     data, lines = read_yaml(text, file)
-    source = Source(file, lines)
+    return scene_from_data(data, file=file, lines=lines, overrides=overrides, name=name)
+
+
+def scene_from_data(data: Any, *, file: str | None = None, lines: dict | None = None,
+                    overrides: Iterable[str | Override] = (), name: str = "scene") -> Scene:
+    """Validate and build a scene from a mapping shaped like the YAML (e.g. from Python)."""
+    source = Source(file, lines or {})
     if not isinstance(data, dict):
         raise source.error((), f"expected a mapping of scene keys, got {describe(data)}")
-    parsed = [parse_override(item) for item in overrides]
+    parsed = [parse_override(item) if isinstance(item, str) else item for item in overrides]
     if parsed:
         data = apply_overrides(data, parsed)
+        source = Source(file, lines or {}, {item.path: item.flag for item in parsed})
     return build_scene(data, source, name)
 
 
@@ -104,7 +114,8 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     if output is not None and (not isinstance(output, str) or not output.strip()):
         raise source.error(("output",), f"expected a file path, got {describe(output)}")
     return Scene(name=name, title=str(title), surface=surface, steps=steps, racers=tuple(racers),
-                 render=render, output=output, stop_tolerance=stop, source=source.file)
+                 render=render, output=output, stop_tolerance=stop, source=source.file,
+                 data=data)
 
 
 def build_surface(value: Any, source: Source) -> Surface:

@@ -115,3 +115,5 @@ class Scene:
     output: str | None = None
     stop_tolerance: float | None = None  # stop a ball when |g| < this on both axes
     source: str | None = None            # the file it came from, for messages
+    # the mapping it was built from (after overrides), so settings can be layered on again
+    data: Any = field(default=None, compare=False, repr=False)

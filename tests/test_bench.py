@@ -12,7 +12,7 @@ from PIL import Image
 from race.bench import bench_scene, benchmark, frame_costs, naive_surface3d
 from race.engine import run
 from race.loader import load_scene
-from race.render import frame_steps
+from race.draw import frame_steps
 from race.scene import Camera, Trail
 
 CONFIGS = Path(__file__).resolve().parents[1] / "configs"

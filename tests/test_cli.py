@@ -134,7 +134,7 @@ def gif_facts(path):
 
 
 def test_bare_race_renders_the_article_scene_into_outputs(tmp_path, monkeypatch):
-    from race.render import frame_steps
+    from race.draw import frame_steps
     from race.scenes import resolve_scene
 
     monkeypatch.chdir(tmp_path)
@@ -184,7 +184,7 @@ def test_render_png_still_at_a_step(scene_file, tmp_path):
     (["-o", "{tmp}/x.gif", "--step", "3"], "--step: only applies to a .png output"),
     (["-o", "{tmp}/x.png", "--step", "999"], "--step: expected 0 to 40, got 999"),
     (["-o", "{tmp}/x.gif", "--size", "800"], "--size: expected WIDTHxHEIGHT"),
-    (["-o", "{tmp}/x.gif", "--fps", "0"], "render.fps: expected a number at least 1, got 0"),
+    (["-o", "{tmp}/x.gif", "--fps", "0"], "--fps: expected a number at least 1, got 0"),
 ])
 def test_render_refuses_bad_requests_in_one_line(scene_file, tmp_path, args, message):
     args = [a.replace("{tmp}", str(tmp_path)) for a in args]

@@ -28,15 +28,15 @@ from matplotlib.colors import to_rgb
 from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 
-import race.render as render_module
+import race.draw as render_module
 from race import export
 from race.cli import main
 from race.engine import run
 from race.loader import scene_from_text
-from race.render import render, render_still
-from race.render.stage import Stage
-from race.render.surface3d_geometry import MESH_CELLS, grid
-from race.render.theme import LIGHT
+from race.draw import render, render_still
+from race.draw.stage import Stage
+from race.draw.surface3d_geometry import MESH_CELLS, grid
+from race.draw.theme import LIGHT
 from race.surfaces.base import Surface
 from race.write import ffmpeg, png
 from race.write.ffmpeg import FFmpegPipe

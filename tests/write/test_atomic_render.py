@@ -7,8 +7,8 @@ import os
 import pytest
 
 from race.errors import RenderError
-from race.render import render
-from race.render import stage as stage_module
+from race.draw import render
+from race.draw import stage as stage_module
 from race.write import video
 
 

@@ -11,8 +11,8 @@ from PIL import Image
 
 from tiny_scenes import FRAMES, make_race
 from race.errors import RenderError
-from race.render import frame_steps, render, render_still
-from race.render import stage as stage_module
+from race.draw import frame_steps, render, render_still
+from race.draw import stage as stage_module
 
 
 def decoded_video(path) -> tuple[int, tuple[int, int]]:

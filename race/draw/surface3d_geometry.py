@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from race.render.scales import value_range
+from race.draw.scales import value_range
 from race.surfaces.base import Surface
 
 MESH_CELLS = 40        # faces per side of the drawn mesh (the original app's grid density)

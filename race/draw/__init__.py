@@ -20,13 +20,14 @@ from typing import Callable, Iterator
 import numpy as np
 
 from race import limits
-from race.atomic import atomic_path, interrupts_held
+from race.atomic import atomic_path
+from race.signals import interrupts_held
 from race.engine import Race
 from race.errors import LimitError, RaceError, RenderError
 from race.scene import Scene
-from race.render.parallel import ParallelFrames, available_workers, wants_parallel
-from race.render.schedule import frame_steps
-from race.render.view import VIEWS
+from race.draw.parallel import ParallelFrames, available_workers, wants_parallel
+from race.draw.schedule import frame_steps
+from race.draw.view import VIEWS
 from race.write import check_output, open_writer, output_kind
 
 Progress = Callable[[int, int], None]
@@ -50,7 +51,7 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
             progress(1, 1)
         return written
     steps = frame_steps(settings, race.scene.steps)
-    from race.render.stage import Stage
+    from race.draw.stage import Stage
 
     stage = Stage(race)
     pool = None
@@ -117,7 +118,7 @@ def render_still(race: Race, output: str | os.PathLike, step: int | None = None)
         step = last
     if not 0 <= step <= last:
         raise RenderError(f"step {step} is outside the race: expected 0 to {last}")
-    from race.render.stage import Stage
+    from race.draw.stage import Stage
     from race.write.png import write_png
 
     stage = Stage(race)

@@ -102,7 +102,7 @@ class ParallelFrames:
 
 
 def _work(race: Race, steps: list[int], fps: float, index: int, workers: int, pipe) -> None:
-    from race.render.stage import Stage
+    from race.draw.stage import Stage
 
     try:
         stage = Stage(race)

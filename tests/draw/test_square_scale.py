@@ -7,7 +7,7 @@ import numpy as np
 
 from race.engine import run
 from race.loader import load_scene
-from race.render.scales import domain_span, square_scale
+from race.draw.scales import domain_span, square_scale
 from race.scenes import resolve_scene
 
 def article_2d(*overrides: str):

@@ -12,12 +12,12 @@ from mpl_toolkits.mplot3d import art3d, proj3d
 
 from race.engine import Race
 from race.errors import RenderError
-from race.render import schedule
-from race.render.surface3d_geometry import (
+from race.draw import schedule
+from race.draw.surface3d_geometry import (
     ARROW_FRACTION, MESH_CELLS, SQUARE_FRACTION, HeightField, Heights, arrow_path, box_aspect,
     direction, flip_signs, grid, light_direction, reference_gradient, shaded_colors, square_faces,
     z_per_x)
-from race.render.theme import Theme
+from race.draw.theme import Theme
 
 BALL_SIZE = 0.035   # ball diameter as a fraction of the view's height
 BALL_LIFT = 0.015   # balls float this fraction of the height range above the surface

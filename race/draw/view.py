@@ -10,7 +10,7 @@ from matplotlib.axes import Axes
 
 from race.engine import Race
 from race.errors import RenderError
-from race.render.theme import Theme
+from race.draw.theme import Theme
 
 
 class View(Protocol):
@@ -41,8 +41,8 @@ class View(Protocol):
 
 # name -> "module:Class", imported on first use so a view's heavy imports cost nothing unless used
 VIEWS: dict[str, str] = {
-    "contour": "race.render.contour:ContourView",
-    "surface3d": "race.render.surface3d:Surface3DView",
+    "contour": "race.draw.contour:ContourView",
+    "surface3d": "race.draw.surface3d:Surface3DView",
 }
 
 

@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 from mpl_toolkits.mplot3d import art3d, proj3d
 
 from race.engine import NOT_YET, Race, Trajectory
-from race.render.surface3d import Surface3DView
-from race.render.surface3d_geometry import Heights, flip_signs, square_faces
-from race.render.theme import LIGHT
+from race.draw.surface3d import Surface3DView
+from race.draw.surface3d_geometry import Heights, flip_signs, square_faces
+from race.draw.theme import LIGHT
 from race.scene import Camera, Racer, Render, Scene, Squares, Trail
 from race.surfaces.base import Surface
 

@@ -8,8 +8,8 @@ import pytest
 
 from race.engine import run
 from race.loader import load_scene
-from race.render import frame_steps
-from race.render.stage import Stage
+from race.draw import frame_steps
+from race.draw.stage import Stage
 
 CONFIGS = sorted((Path(__file__).resolve().parents[2] / "configs").glob("*.yaml"))
 GALLERY = [p for p in CONFIGS if p.stem != "article"]

@@ -9,9 +9,9 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from race.engine import Race
-from race.render.contour import style_axes
-from race.render.theme import Theme
-from race.render.scales import live
+from race.draw.contour import style_axes
+from race.draw.theme import Theme
+from race.draw.scales import live
 
 
 class LossView:

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from race.render import frame_steps
+from race.draw import frame_steps
 from race.scene import Render
 
 

@@ -20,8 +20,8 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 
 from race.engine import Race, Trajectory
-from race.render import scales
-from race.render.theme import Theme
+from race.draw import scales
+from race.draw.theme import Theme
 
 GRID = 300            # surface samples per axis for the contours
 FADE_BANDS = 12       # a fading trail is drawn as this many pieces of falling opacity

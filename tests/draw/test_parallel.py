@@ -9,9 +9,9 @@ import pytest
 
 from handmade import line, make_race, small_render, trajectory
 from race.errors import RenderError
-from race.render import parallel
-from race.render.parallel import ParallelFrames
-from race.render.stage import Stage
+from race.draw import parallel
+from race.draw.parallel import ParallelFrames
+from race.draw.stage import Stage
 
 pytestmark = pytest.mark.skipif(
     "fork" not in multiprocessing.get_all_start_methods(), reason="workers fork")
@@ -48,7 +48,7 @@ def test_a_failing_worker_is_a_render_error(straight, monkeypatch):
 def test_orbiting_camera_renders_through_workers(tmp_path, monkeypatch):
     import imageio_ffmpeg
 
-    from race.render import render
+    from race.draw import render
     from race.scene import Camera
 
     monkeypatch.setenv("RACE_RENDER_WORKERS", "2")

@@ -22,10 +22,10 @@ from matplotlib.lines import Line2D
 
 from race.engine import Race
 from race.errors import RenderError
-from race.render.counter import Counter
-from race.render.loss import LossView
-from race.render.theme import THEMES, Theme
-from race.render.view import background_key, view_class
+from race.draw.counter import Counter
+from race.draw.loss import LossView
+from race.draw.theme import THEMES, Theme
+from race.draw.view import background_key, view_class
 
 TITLE_SIZE = 14
 LEGEND_SIZE = 9
@@ -60,7 +60,7 @@ class Stage:
     ``side-by-side``, a 3D view beside a contour view of the same race (``render.view`` is not
     used); ``grid``, one panel of ``render.view`` per racer, all on the same clock.
     ``render.loss_panel`` adds a loss-vs-step panel right of or below any of them. Views come
-    from the registry in ``race.render.view.VIEWS``.
+    from the registry in ``race.draw.view.VIEWS``.
     """
 
     def __init__(self, race: Race) -> None:

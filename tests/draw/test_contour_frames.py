@@ -9,8 +9,8 @@ from matplotlib.colors import to_rgb
 
 from handmade import BLUE, RED, line, make_race, small_render, trajectory
 from race.errors import RenderError
-from race.render.stage import Stage
-from race.render.theme import DARK, LIGHT
+from race.draw.stage import Stage
+from race.draw.theme import DARK, LIGHT
 from race.scene import Arrows, Squares, Trail
 
 
@@ -195,9 +195,9 @@ def test_side_by_side_puts_a_3d_view_beside_the_contour_view(straight):
 
 
 def test_an_unknown_view_is_a_render_error(straight, monkeypatch):
-    from race.render import view
+    from race.draw import view
 
-    monkeypatch.setitem(view.VIEWS, "contour", "race.render.nowhere:Nothing")
+    monkeypatch.setitem(view.VIEWS, "contour", "race.draw.nowhere:Nothing")
     with pytest.raises(RenderError, match="contour view is not available"):
         Stage(straight)
 

@@ -1,0 +1,106 @@
+"""The Python API: load a scene, simulate it, render it. The CLI is a thin client of these.
+
+    import race
+    scene = race.load("article", overrides={"steps": 400})
+    result = race.simulate(scene)                # positions, losses, gradients, accumulators
+    race.render(result, "article.mp4", fps=24)   # any writer and render setting of the CLI
+
+Every function takes plain data and returns plain results; bad input raises the same typed
+errors (``race.errors``) the CLI reports, with the same one-line messages.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from race.engine import Race, run
+from race.errors import SceneError
+from race.overrides import Override, from_mapping
+from race.scene import Scene
+
+Progress = Callable[[int, int], None]
+
+
+def load(source: str | os.PathLike | Mapping[str, Any],
+         overrides: Mapping[str, Any] | None = None) -> Scene:
+    """A validated Scene from a scene file's path, a shipped scene's name ('article'), or a
+    mapping shaped like the YAML. ``overrides`` maps key paths to values, as ``--set`` does:
+    ``{"render.fps": 24, "racers[0].lr": 0.1}``."""
+    return load_layered(source, from_mapping(overrides))
+
+
+def load_layered(source: str | os.PathLike | Mapping[str, Any],
+                 overrides: Iterable[Override | str] = ()) -> Scene:
+    """``load`` with overrides already parsed (the CLI's flags, each naming itself)."""
+    from race.loader import load_scene, scene_from_data
+    from race.scenes import resolve_scene
+
+    if isinstance(source, Mapping):
+        return scene_from_data(dict(source), overrides=overrides, name="scene")
+    if not isinstance(source, (str, os.PathLike)):
+        raise SceneError(f"expected a scene file, a shipped scene's name or a mapping, "
+                         f"got {type(source).__name__}")
+    return load_scene(resolve_scene(source), overrides)
+
+
+def simulate(scene: Scene) -> Race:
+    """Run every racer of ``scene``; the result holds one Trajectory per racer with numpy arrays
+    ``positions`` (steps+1, starts, 2), ``losses``, ``gradients`` and ``accumulators``."""
+    if not isinstance(scene, Scene):
+        raise SceneError(f"simulate: expected a Scene from race.load, got {type(scene).__name__}")
+    return run(scene)
+
+
+def render(scene_or_result: Scene | Race, output: str | os.PathLike | None = None, *,
+           step: int | None = None, progress: Progress | None = None,
+           **render_settings: Any) -> Path:
+    """Render to ``output`` (format from its extension, as on the command line; default: the
+    scene's own output) and return the path written. ``render_settings`` are ``render`` keys,
+    e.g. ``fps=24, size=(640, 480), theme="dark"``; ``step`` picks the frame of a ``.png``."""
+    race = _with_settings(scene_or_result, render_settings)
+    from race.draw import render as render_animation, render_still
+
+    target = default_output(race.scene) if output is None else output
+    if Path(target).suffix.lower() == ".png":
+        return render_still(race, target, step=step)
+    if step is not None:
+        raise SceneError("step: only applies to a .png output")
+    return render_animation(race, target, progress=progress)
+
+
+def default_output(scene: Scene) -> str:
+    """Where a scene renders when no output is named: its ``output``, else outputs/NAME.gif."""
+    return scene.output or f"outputs/{scene.name}.gif"
+
+
+def _with_settings(scene_or_result: Scene | Race, settings: Mapping[str, Any]) -> Race:
+    if isinstance(scene_or_result, Race):
+        race = scene_or_result
+    elif isinstance(scene_or_result, Scene):
+        race = None
+    else:
+        raise SceneError(f"render: expected a Scene or a simulated race, "
+                         f"got {type(scene_or_result).__name__}")
+    scene = scene_or_result.scene if race is not None else scene_or_result
+    if settings:
+        scene = relayer(scene, {f"render.{key}": value for key, value in settings.items()})
+    if race is None:
+        return run(scene)
+    # Render settings never change the simulation; only racers' automatic colours may follow
+    # a new theme.
+    trajectories = tuple(dataclasses.replace(t, racer=r)
+                         for t, r in zip(race.trajectories, scene.racers))
+    return Race(scene, trajectories)
+
+
+def relayer(scene: Scene, overrides: Mapping[str, Any]) -> Scene:
+    """``scene`` with more overrides layered over the data it was built from."""
+    from race.loader import scene_from_data
+
+    if scene.data is None:
+        raise SceneError("this scene was not built by race.load; cannot apply settings to it")
+    return scene_from_data(scene.data, file=scene.source, overrides=from_mapping(overrides),
+                           name=scene.name)

@@ -1,0 +1,16 @@
+"""`race list`: what race knows."""
+
+from __future__ import annotations
+
+import click
+
+from race.cli.app import say
+
+@click.command("list")
+@click.argument("what", type=click.Choice(["optimizers", "surfaces", "scenes", "render-keys"]))
+def command(what: str) -> None:
+    """List the optimizers (with torch defaults), surfaces (with formulas), shipped scenes, or
+    every `render` key of a scene file."""
+    from race import catalog
+
+    say(catalog.describe(what))

@@ -1,0 +1,22 @@
+"""`race validate`: check a scene without running it."""
+
+from __future__ import annotations
+
+import click
+
+from race.cli.app import say
+from race.cli.options import overrides_option, render_overrides, scene_argument
+
+
+@click.command("validate")
+@scene_argument
+@overrides_option
+def command(scene: str, overrides: tuple[str, ...]) -> None:
+    """Check SCENE without running it; exit 0 if it is valid."""
+    from race.api import load_layered
+    from race.overrides import parse_override
+
+    loaded = load_layered(scene, [parse_override(t, f) for f, t in render_overrides(overrides)])
+    racers = ", ".join(f"{r.label} ({r.optimizer})" for r in loaded.racers)
+    say(f"{loaded.source}: ok: {loaded.title!r}, {loaded.surface.name}, "
+               f"{loaded.steps} steps, racers: {racers}")

@@ -1,0 +1,87 @@
+"""Signals that end a run: Ctrl-C, SIGTERM and SIGHUP all unwind the same way.
+
+``timeout``, ``kill`` and a closed terminal send SIGTERM or SIGHUP; left to their default they
+would kill the process on the spot, leaving temporary files behind. ``termination_as_interrupt``
+turns them into ``Terminated`` (a KeyboardInterrupt), so every ``finally`` and every cleanup
+written for Ctrl-C runs for them too, and ``interrupts_held`` keeps all three out of the few
+moments where an interrupt would orphan something.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+                       if hasattr(signal, name))
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP arrived; unwinds like Ctrl-C. ``signum`` says which."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def exit_status(interrupt: BaseException) -> int:
+    """128 + the signal's number, as shells report a death by signal (130 for Ctrl-C)."""
+    return 128 + getattr(interrupt, "signum", signal.SIGINT)
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
+@contextmanager
+def termination_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise ``Terminated``; outside, as before."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for signum in ENDING_SIGNALS:
+        if signum != signal.SIGINT and signal.getsignal(signum) in (signal.SIG_DFL, None):
+            previous[signum] = signal.signal(signum, _raise_terminated)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C, SIGTERM and SIGHUP back for the duration of the block: one that arrives
+    meanwhile strikes as the block ends, so whatever the block creates (a file, an encoder
+    process) has been assigned, and so will be cleaned up, before the interrupt strikes.
+
+    Signals whose handler was not set from Python are left alone; a no-op outside the main
+    thread.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    caught: list[tuple[int, object]] = []
+    for signum in ENDING_SIGNALS:
+        handler = signal.getsignal(signum)
+        if handler is None or (signum != signal.SIGINT and handler == signal.SIG_DFL):
+            continue
+        previous[signum] = signal.signal(
+            signum, lambda number, frame: caught.append((number, frame)))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            signum, frame = caught[0]
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), signum)
