@@ -55,11 +55,12 @@ def simulate(scene: Scene) -> Race:
 
 
 def render(scene_or_result: Scene | Race, output: str | os.PathLike | None = None, *,
-           step: int | None = None, progress: Progress | None = None,
+           step: int | None = None, progress: Progress | None = None, force: bool = False,
            **render_settings: Any) -> Path:
     """Render to ``output`` (format from its extension, as on the command line; default: the
     scene's own output) and return the path written. ``render_settings`` are ``render`` keys,
-    e.g. ``fps=24, size=(640, 480), theme="dark"``; ``step`` picks the frame of a ``.png``."""
+    e.g. ``fps=24, size=(640, 480), theme="dark"``; ``step`` picks the frame of a ``.png``;
+    ``force`` lets a folder of frames be written beside files race did not write there."""
     race = _with_settings(scene_or_result, render_settings)
     from race.draw import render as render_animation, render_still
 
@@ -68,7 +69,16 @@ def render(scene_or_result: Scene | Race, output: str | os.PathLike | None = Non
         return render_still(race, target, step=step)
     if step is not None:
         raise SceneError("step: only applies to a .png output")
-    return render_animation(race, target, progress=progress)
+    return render_animation(race, target, progress=progress, force=force)
+
+
+def check_output_of(scene: Scene, output: str | os.PathLike, *, force: bool = False,
+                    create: bool = True):
+    """Refuse, before any work, an output ``scene`` cannot be rendered to (type, size, place,
+    frame limits); ``create=False`` creates no folder. Does not import matplotlib."""
+    from race.draw import check_render
+
+    return check_render(scene, output, force=force, create=create)
 
 
 def default_output(scene: Scene) -> str:

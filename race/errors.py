@@ -40,5 +40,9 @@ class LimitError(SceneError):
     """A request exceeds one of the documented size limits (see race.limits)."""
 
 
+class LimitSettingError(RaceError):
+    """A ``RACE_MAX_*`` environment variable holds something that is not a usable limit."""
+
+
 class RenderError(RaceError):
     """Drawing or encoding failed in a way the user can act on (bad output path, encoder crash)."""

@@ -6,24 +6,30 @@ from pathlib import Path
 
 import numpy as np
 
-from race.atomic import atomic_path, prepare_folder
+from race.atomic import prepare_folder
 from race.engine import Race
 from race.errors import RenderError
 from race.scene import Scene
+from race.write.target import Target, check_name, file_target, output_file
 
 COLUMNS = ("racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y")
 
 
-def check_csv_output(target: Path, scene: Scene) -> Path:
-    """Refuse what cannot be a CSV output before simulating: another extension, the scene."""
-    if target.suffix.lower() != ".csv":
-        raise RenderError(f"{target}: expected a .csv file name (race simulate writes CSV), "
-                          f"got {target.suffix or 'no extension'!r}")
-    prepare_folder(target)
+def check_csv_output(output: str | Path, scene: Scene) -> Target:
+    """Refuse what cannot be a CSV output before simulating: another extension, a place we
+    may not write (``race.write.target``), the scene itself."""
+    text = str(output)
+    check_name(text, (".csv",))
+    if Path(text).suffix.lower() != ".csv":
+        raise RenderError(f"{text}: expected a .csv file name (race simulate writes CSV), "
+                          f"got {Path(text).suffix or 'no extension'!r}")
+    target = file_target(Path(text), inputs=[scene.source])
+    if not target.through:
+        prepare_folder(target.real, shown=target.path)
     return target
 
 
-def write_csv(race: Race, target: Path) -> Path:
+def write_csv(race: Race, output: str | Path | Target) -> Path:
     """Write every racer's trajectory to ``target`` atomically.
 
     Columns ``racer,step,x,y,loss,gx,gy,acc_x,acc_y`` (step 0 is the start; the accumulator
@@ -33,7 +39,8 @@ def write_csv(race: Race, target: Path) -> Path:
     """
     many = any(len(t.racer.starts) > 1 for t in race.trajectories)
     header = ("racer", "start") + COLUMNS[1:] if many else COLUMNS
-    with atomic_path(Path(target)) as temp, open(temp, "w", encoding="utf-8", newline="") as out:
+    target = output if isinstance(output, Target) else check_csv_output(output, race.scene)
+    with output_file(target) as temp, open(temp, "w", encoding="utf-8", newline="") as out:
         out.write(",".join(header) + "\n")
         for trajectory in race.trajectories:
             label = _quote(trajectory.racer.label)
@@ -50,7 +57,7 @@ def write_csv(race: Race, target: Path) -> Path:
                 tail = "" if trajectory.accumulators is not None else ",,"
                 lead = f"{label},{start}," if many else f"{label},"
                 out.writelines(f"{lead}{step},{row}{tail}\n" for step, row in zip(steps, rows))
-    return Path(target)
+    return target.path
 
 
 def _quote(text: str) -> str:

@@ -1,14 +1,18 @@
 """Size limits that keep a scene from hanging the machine or exhausting its memory.
 
 Each can be raised with an environment variable of the same name prefixed ``RACE_``
-(e.g. ``RACE_MAX_STEPS=5000000``).
+(e.g. ``RACE_MAX_STEPS=5000000``); a value that is not a positive whole number is an error naming
+the variable. The defaults are set so that a scene at every limit at once still runs in seconds
+and a few hundred MB (``race bench --limits`` measures it); the README's table says the same.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
 
-from race.errors import LimitError
+from race.errors import LimitError, LimitSettingError
 
 DEFAULTS = {
     "MAX_FILE_BYTES": 1_000_000,          # a scene file
@@ -16,10 +20,13 @@ DEFAULTS = {
     "MAX_STEPS": 1_000_000,               # simulation steps
     "MAX_RACERS": 64,                     # racers in one scene
     "MAX_STARTS": 1_000_000,              # racer-starts over all racers
-    "MAX_SAMPLES": 50_000_000,            # racer-starts x (steps + 1): ~72 bytes each in memory
+    "MAX_SAMPLES": 50_000_000,            # racer-starts x (steps + 1)
     "MAX_FRAMES": 100_000,                # video frames
     "MAX_VIDEO_PIXELS": 20_000_000_000,   # frames x width x height
 }
+CEILING = 10**15                          # past this a limit is no limit: say so
+WHOLE = re.compile(r"^[0-9]+$")
+SCIENTIFIC = re.compile(r"^[0-9]+(\.[0-9]*)?[eE]\+?[0-9]+$")
 
 
 def limit(name: str) -> int:
@@ -27,12 +34,20 @@ def limit(name: str) -> int:
     raw = os.environ.get(f"RACE_{name}")
     if raw is None:
         return DEFAULTS[name]
-    try:
-        value = int(float(raw))
-    except ValueError:
-        raise LimitError(f"RACE_{name}={raw!r} is not a number") from None
-    if value <= 0:
-        raise LimitError(f"RACE_{name}={raw!r} must be positive")
+    text = raw.strip().replace("_", "")
+    value = None
+    if WHOLE.match(text):
+        value = int(text)
+    elif SCIENTIFIC.match(text):
+        number = float(text)
+        if math.isfinite(number) and number.is_integer():
+            value = int(number)
+    shown = raw if len(raw) <= 30 else raw[:27] + "..."
+    if value is None:
+        raise LimitSettingError(f"RACE_{name}={shown!r}: expected a positive whole number like "
+                         f"{DEFAULTS[name]} or 5e6")
+    if not 1 <= value <= CEILING:
+        raise LimitSettingError(f"RACE_{name}={shown!r}: expected 1 to {CEILING:.0e}, got {value:,}")
     return value
 
 

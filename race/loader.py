@@ -8,21 +8,26 @@ layered: the records' defaults, then the YAML file, then ``overrides`` (``--set`
 from __future__ import annotations
 
 import dataclasses
+import os
+import stat
 import typing
 from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
 
-from race.errors import ExpressionError, HyperparameterError, SceneError
+from race import limits
+from race.errors import ExpressionError, HyperparameterError, LimitError, SceneError
 from race.optimizers import OPTIMIZERS
 from race.overrides import Override, apply_overrides, parse_override
 from race.draw.theme import THEMES
 from race.scene import Racer, Render, Scene
+from race.scenes import resolve_output
 from race.surfaces import SURFACES, surface_from_expression
 from race.surfaces.base import Surface
-from race.values import (EXPECTED_COLOR, build_record, check_keys, convert, describe, is_color,
-                         to_float, to_int, to_range, unknown)
+from race.values import (EXPECTED_COLOR, MAX_LABEL_CHARS, MAX_TITLE_CHARS, build_record,
+                         check_keys, check_unicode, convert, describe, is_color, to_float, to_int,
+                         to_range, to_text, unknown)
 from race.yamlsource import Source, read_yaml
 
 SCENE_KEYS = ("title", "surface", "start", "starts", "steps", "stop_tolerance", "racers",
@@ -40,19 +45,41 @@ def load_scene(path: str | Path, overrides: Iterable[str | Override] = (), *,
     ``overrides`` are ``Override`` records or ``--set`` texts ('key.path=value')."""
     path = Path(path)
     file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise SceneError("no such file", file=file) from None
-    except IsADirectoryError:
-        raise SceneError("is a folder, expected a YAML scene file", file=file) from None
-    except OSError as exc:
-        raise SceneError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    raw = read_scene_bytes(path, file)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise SceneError("not a text file (expected UTF-8 YAML)", file=file) from None
     return scene_from_text(text, file=file, overrides=overrides, name=name or path.stem)
+
+
+def read_scene_bytes(path: Path, file: str) -> bytes:
+    """The scene file's bytes, refusing what is not a regular file (a FIFO would hang, a
+    device never ends) and checking the size limit before reading more than it."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise SceneError("no such file", file=file) from None
+    except OSError as exc:
+        raise SceneError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise SceneError("is a folder, expected a YAML scene file", file=file)
+    if not stat.S_ISREG(info.st_mode):
+        raise SceneError("is not a regular file (a FIFO, device or socket); expected a YAML "
+                         "scene file", file=file)
+    allowed = limits.limit("MAX_FILE_BYTES")
+    if info.st_size > allowed:
+        raise LimitError(f"the file's size is {info.st_size:,} bytes, over the limit of "
+                         f"{allowed:,} (raise it with RACE_MAX_FILE_BYTES=N)", file=file)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(allowed + 1)   # the file may have grown since stat
+    except OSError as exc:
+        raise SceneError(f"cannot read: {exc.strerror or exc}", file=file) from None
+    if len(raw) > allowed:
+        raise LimitError(f"the file is over the limit of {allowed:,} bytes "
+                         "(raise it with RACE_MAX_FILE_BYTES=N)", file=file)
+    return raw
 
 
 def scene_from_text(text: str, *, file: str | None = None,
@@ -71,6 +98,7 @@ def scene_from_data(data: Any, *, file: str | None = None, lines: dict | None = 
     if parsed:
         data = apply_overrides(data, parsed)
         source = Source(file, lines or {}, {item.path: item.flag for item in parsed})
+    check_unicode(data, (), source)
     return build_scene(data, source, name)
 
 
@@ -108,11 +136,16 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     title = data.get("title")
     if title is None:
         title = f"{' vs '.join(r.label for r in racers)} on {surface.name}"
-    elif not isinstance(title, (str, int, float)):
-        raise source.error(("title",), f"expected text, got {describe(title)}")
+    else:
+        title = to_text(title, ("title",), source, limit=MAX_TITLE_CHARS)
     output = data.get("output")
-    if output is not None and (not isinstance(output, str) or not output.strip()):
-        raise source.error(("output",), f"expected a file path, got {describe(output)}")
+    if output is not None:
+        if not isinstance(output, str) or not output.strip():
+            raise source.error(("output",), f"expected a file path, got {describe(output)}")
+        if ("output",) not in source.flags:     # the user's own --set may point anywhere
+            output, why = resolve_output(output, source.file)
+            if output is None:
+                raise source.error(("output",), why)
     return Scene(name=name, title=str(title), surface=surface, steps=steps, racers=tuple(racers),
                  render=render, output=output, stop_tolerance=stop, source=source.file,
                  data=data)
@@ -183,8 +216,9 @@ def build_racer(item: Any, index: int, default_starts, surface: Surface, palette
     except (TypeError, ValueError) as exc:
         raise source.error(path, str(exc)) from None
 
-    label = item.get("label", name)
-    if not isinstance(label, (str, int, float)) or isinstance(label, bool) or not str(label).strip():
+    label = to_text(item.get("label", name), path + ("label",), source, limit=MAX_LABEL_CHARS,
+                    what="a name")
+    if not label.strip():
         raise source.error(path + ("label",), f"expected a name, got {describe(label)}")
     color = item.get("color", palette[index % len(palette)])
     if not is_color(color):

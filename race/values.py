@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import math
+import re
 import types
 import typing
 from typing import Any, Iterable, Mapping
@@ -109,14 +110,71 @@ def check_range(number, path, source, low, high, open_low) -> None:
         raise source.error(path, f"expected a number at most {high:g}, got {number:g}")
 
 
+MAX_COORDINATE = 1e100   # a domain further out than this cannot be sampled in float64
+MIN_RELATIVE_WIDTH = 1e-9  # narrower than this, neighbouring grid samples would be equal
+MAX_TITLE_CHARS = 200
+MAX_LABEL_CHARS = 80
+
+
 def to_range(value: Any, path: tuple, source: Source) -> tuple[float, float]:
     if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise source.error(path, f"expected [low, high], got {describe(value)}")
-    low = to_float(value[0], path + (0,), source)
-    high = to_float(value[1], path + (1,), source)
+    low = to_float(value[0], path + (0,), source, low=-MAX_COORDINATE, high=MAX_COORDINATE)
+    high = to_float(value[1], path + (1,), source, low=-MAX_COORDINATE, high=MAX_COORDINATE)
     if not low < high:
         raise source.error(path, f"expected low < high, got [{low:g}, {high:g}]")
+    if high - low < MIN_RELATIVE_WIDTH * max(abs(low), abs(high)):
+        raise source.error(path, f"the range [{low:g}, {high:g}] is too narrow for its size to "
+                                 "be drawn in float64; shift it nearer 0 or widen it")
     return (low, high)
+
+
+def to_text(value: Any, path: tuple, source: Source, *, limit: int, what: str = "text") -> str:
+    """A title or label: text (numbers allowed), at most ``limit`` characters, and any
+    ``$...$`` in it valid mathtext (write ``\\$`` for a dollar sign)."""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise source.error(path, f"expected {what}, got {describe(value)}")
+    text = str(value)
+    if len(text) > limit:
+        raise source.error(path, f"expected {what} of at most {limit} characters, got "
+                                 f"{len(text):,}")
+    problem = mathtext_problem(text)
+    if problem:
+        raise source.error(path, f"{problem}; write \\$ for a dollar sign")
+    return text
+
+
+def mathtext_problem(text: str) -> str | None:
+    """Why matplotlib could not draw the ``$...$`` maths in ``text``, or None."""
+    if text.replace("\\$", "").count("$") < 2:
+        return None
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(text, dpi=72)
+    except (ValueError, RuntimeError) as exc:
+        where = re.search(r"at char (\d+)", str(exc))
+        return "not valid $...$ maths" + (f" near character {int(where.group(1)) + 1}"
+                                          if where else "")
+    return None
+
+
+def check_unicode(value: Any, path: tuple, source: Source) -> None:
+    """Every text in the scene is valid Unicode: no lone surrogates (YAML's "\\udc80" can make
+    them; nothing can print or draw them)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise source.error(path, f"text holds an invalid character {value[exc.start]!a} "
+                                     "(a lone surrogate); expected valid Unicode") from None
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_unicode(key, path, source)
+            check_unicode(item, path + (key,), source)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            check_unicode(item, path + (index,), source)
 
 
 def check_keys(data: dict, allowed: tuple, path: tuple, source: Source, what: str) -> None:

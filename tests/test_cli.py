@@ -179,7 +179,7 @@ def test_render_png_still_at_a_step(scene_file, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["-o", "{tmp}/x.xyz"], "unknown output extension '.xyz'"),
-    (["-o", "{tmp}/scene.yaml/x.gif"], "cannot create folder"),
+    (["-o", "{tmp}/scene.yaml/x.gif"], "a part of this path is a file, not a folder"),
     (["-o", "{tmp}/x.mp4", "--size", "161x120"], "needs an even width and height"),
     (["-o", "{tmp}/x.gif", "--step", "3"], "--step: only applies to a .png output"),
     (["-o", "{tmp}/x.png", "--step", "999"], "--step: expected 0 to 40, got 999"),

@@ -256,7 +256,8 @@ def out(tmp_path) -> Path:
     for name in ("race.gif", "race.mp4", "race.webm", "race.png", "traj.csv"):
         (folder / name).write_bytes(OLD)
     (folder / "frames").mkdir()
-    (folder / "frames" / "frame_00000.png").write_bytes(OLD)
+    (folder / "frames" / "frame_00000.png").write_bytes(OLD)   # an earlier render's frame
+    (folder / "frames" / ".race-frames.json").write_text('{"frames": ["frame_00000.png"]}')
     return folder
 
 
@@ -408,7 +409,8 @@ def test_ctrl_c_mid_render_keeps_the_earlier_output_and_exits_130(name, out, tmp
                                stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while not any(p.name.startswith(f".{name}.") for p in out.iterdir()):
+        while not any(p.name.startswith((f".{name}.", ".race-frames-"))
+                      for p in [*out.iterdir(), *(out / "frames").iterdir()]):
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "no temporary file appeared"
             time.sleep(0.005)
@@ -484,13 +486,15 @@ def test_ctrl_c_the_instant_the_encoder_starts_still_stops_it(tmp_path, ctrl_c, 
     assert snapshot(tmp_path) == {"race.mp4": OLD}       # ...so it cannot write a file later
 
 
-def test_ctrl_c_while_swapping_in_a_new_folder_never_loses_both(tmp_path, ctrl_c, monkeypatch):
+def test_ctrl_c_while_publishing_frames_finishes_the_folder_first(tmp_path, ctrl_c,
+                                                                 monkeypatch):
     target = tmp_path / "frames"
-    target.mkdir()
-    (target / "old.png").write_bytes(OLD)
-    # Ctrl-C just after the earlier folder was moved aside, before the new one is in place
-    after(monkeypatch, os, "replace", ctrl_c, when=lambda source, *rest: Path(source) == target)
+    render(run(scene_from_text(SCENE, overrides=["render.duration=2.5"])), f"{target}/")
+    # Ctrl-C just after the first new frame is moved into place
+    after(monkeypatch, os, "replace", ctrl_c,
+          when=lambda source, *rest: ".race-frames-" in str(source))
     with pytest.raises(KeyboardInterrupt):
         render(run(scene_from_text(SCENE)), target)
-    assert os.listdir(tmp_path) == ["frames"]            # nothing set aside, nothing temporary
-    assert len(os.listdir(target)) > 1                   # the swap was finished, not half-done
+    names = sorted(os.listdir(target))                   # the new frames, the stale ones gone
+    assert names == [".race-frames.json"] + [f"frame_{i:05d}.png" for i in range(len(names) - 1)]
+    assert os.listdir(tmp_path) == ["frames"]

@@ -53,6 +53,20 @@ def say(text: str) -> None:
         raise OSError(exc.errno, exc.strerror, "standard output") from None
 
 
+def report_written(path, detail: str = "") -> None:
+    """'wrote PATH (detail)' on stdout, or on stderr when the output itself went to stdout
+    (``-o /dev/stdout`` into a pipe), so the message never mixes into the data."""
+    line = f"wrote {one_line(os.fspath(path))}" + (f" ({detail})" if detail else "")
+    try:
+        same = os.path.samestat(os.stat(path), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):
+        same = False
+    if same:
+        click.echo(line, err=True)
+    else:
+        say(line)
+
+
 def fail(message: str, status: int = EXIT_BAD_INPUT) -> int:
     try:
         sys.stderr.write(f"race: error: {one_line(message)}\n")

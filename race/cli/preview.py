@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from race.cli.app import say
+from race.cli.app import report_written
 from race.cli.options import check_step, render_options, render_overrides, scene_argument
 
 
@@ -33,4 +33,4 @@ def command(scene: str, step: int | None, output: str, fps: int | None, size: st
     if step is not None:
         check_step(step, loaded.steps)
     written = render(simulate(loaded), output, step=step)
-    say(f"wrote {written}")
+    report_written(written)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from race.cli.app import DEFAULT_SCENE, say
+from race.cli.app import DEFAULT_SCENE, report_written
 from race.cli.options import check_step, render_options, render_overrides
 
 
@@ -18,9 +18,12 @@ from race.cli.options import check_step, render_options, render_overrides
               "outputs/NAME.gif.")
 @click.option("--step", type=int, help="For a .png output: the step to draw (default: the last).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--force", is_flag=True, help="Write a folder of frames even where the folder "
+              "holds other files (they are never touched).")
 @render_options
-def command(scene: str, output: str | None, step: int | None, quiet: bool, fps: int | None,
-            size: str | None, theme: str | None, overrides: tuple[str, ...]) -> None:
+def command(scene: str, output: str | None, step: int | None, quiet: bool, force: bool,
+            fps: int | None, size: str | None, theme: str | None,
+            overrides: tuple[str, ...]) -> None:
     """Render SCENE to an animation (or a still)."""
     from race.api import default_output, load_layered, render, simulate
     from race.draw import check_render
@@ -30,15 +33,15 @@ def command(scene: str, output: str | None, step: int | None, quiet: bool, fps: 
              for flag, text in render_overrides(overrides, fps, size, theme)]
     loaded = load_layered(scene, flags)
     target = Path(output or default_output(loaded))
-    check_render(loaded, target)  # a bad output is refused before the simulation runs
+    check_render(loaded, target, force=force)  # a bad output is refused before simulating
     if step is not None:
         if target.suffix.lower() != ".png":
             raise click.BadParameter("only applies to a .png output", param_hint="--step")
         check_step(step, loaded.steps)
     race = simulate(loaded)
     with progress_bar(quiet) as progress:
-        written = render(race, target, step=step, progress=progress)
-    say(f"wrote {written}")
+        written = render(race, target, step=step, progress=progress, force=force)
+    report_written(written)
 
 
 class progress_bar:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
-from race.cli.app import say
+from race.cli.app import report_written
 from race.cli.options import overrides_option, render_overrides, scene_argument
 
 
@@ -22,8 +20,8 @@ def command(scene: str, output: str, overrides: tuple[str, ...]) -> None:
     from race.overrides import parse_override
 
     loaded = load_layered(scene, [parse_override(t, f) for f, t in render_overrides(overrides)])
-    target = check_csv_output(Path(output), loaded)
+    target = check_csv_output(output, loaded)
     race = simulate(loaded)
-    write_csv(race, target)
+    written = write_csv(race, target)
     rows = sum(t.positions.shape[0] * t.positions.shape[1] for t in race.trajectories)
-    say(f"wrote {output} ({rows:,} rows)")
+    report_written(written, f"{rows:,} rows")

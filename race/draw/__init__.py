@@ -20,15 +20,15 @@ from typing import Callable, Iterator
 import numpy as np
 
 from race import limits
-from race.atomic import atomic_path
 from race.signals import interrupts_held
 from race.engine import Race
 from race.errors import LimitError, RaceError, RenderError
 from race.scene import Scene
 from race.draw.parallel import ParallelFrames, available_workers, wants_parallel
 from race.draw.schedule import frame_steps
-from race.draw.view import VIEWS
 from race.write import check_output, open_writer, output_kind
+from race.write.folder import staged_frames
+from race.write.target import Target, output_file
 
 Progress = Callable[[int, int], None]
 GIF_SAMPLES = 4   # frames the GIF palette is built from, spread over the race
@@ -36,27 +36,44 @@ GIF_SAMPLES = 4   # frames the GIF palette is built from, spread over the race
 __all__ = ["VIEWS", "check_render", "frame_steps", "render", "render_still"]
 
 
-def render(race: Race, output: str | os.PathLike, *, progress: Progress | None = None) -> Path:
+def __getattr__(name: str):
+    if name == "VIEWS":            # the views import matplotlib: only when asked for
+        from race.draw.view import VIEWS
+
+        return VIEWS
+    raise AttributeError(f"module 'race.draw' has no attribute {name!r}")
+
+
+def render(race: Race, output: str | os.PathLike, *, progress: Progress | None = None,
+           force: bool = False) -> Path:
     """Render the whole animation of ``race`` to ``output``; returns the path written.
 
-    ``progress(done, total)`` is called after every frame.
+    ``progress(done, total)`` is called after every frame. ``force`` lets a folder output add
+    its frames to a folder holding files race did not write (they are never touched).
     """
-    target = check_render(race.scene, output)
-    kind = output_kind(target)
-    settings = race.scene.render
-    size = (int(settings.size[0]), int(settings.size[1]))
+    kind = output_kind(output)
     if kind == "png":
-        written = render_still(race, target)
+        written = render_still(race, output)
         if progress is not None:
             progress(1, 1)
         return written
+    target = check_render(race.scene, output, force=force)
+    settings = race.scene.render
+    size = (int(settings.size[0]), int(settings.size[1]))
     steps = frame_steps(settings, race.scene.steps)
     from race.draw.stage import Stage
 
     stage = Stage(race)
     pool = None
+    if kind == "folder":
+        from race.write.png import frame_name
+
+        names = [frame_name(i, len(steps)) for i in range(len(steps))]
+        destination = staged_frames(target, force, names)
+    else:
+        destination = output_file(target)
     try:
-        with errors_naming(target), atomic_path(target, folder=kind == "folder") as temp:
+        with errors_naming(target.path), destination as temp:
             samples = None
             if kind == "gif":
                 picks = np.unique(np.rint(np.linspace(0, len(steps) - 1, GIF_SAMPLES)))
@@ -87,18 +104,21 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
         if pool is not None:
             pool.close()
         stage.close()
-    return target
+    return target.path
 
 
-def check_render(scene: Scene, output: str | os.PathLike) -> Path:
+def check_render(scene: Scene, output: str | os.PathLike, *, force: bool = False,
+                 create: bool = True) -> Target:
     """Everything about rendering ``scene`` to ``output`` that can fail before any work: the
-    output's type, size and folder, and the frame limits. Returns the target path."""
+    output's type, size and place (``race.write.target``), and the frame limits.
+    ``create=False`` creates no folder (for ``race validate``)."""
     kind = output_kind(output)
     settings = scene.render
     size = (int(settings.size[0]), int(settings.size[1]))
-    target = check_output(output, kind, size)
+    frames = 1 if kind == "png" else len(frame_steps(settings, scene.steps))
+    target = check_output(output, kind, size, inputs=[scene.source], frames=frames, force=force,
+                          create=create)
     if kind not in ("png",):
-        frames = len(frame_steps(settings, scene.steps))
         try:
             limits.check("MAX_FRAMES", frames, "the number of frames")
             limits.check("MAX_VIDEO_PIXELS", frames * size[0] * size[1],
@@ -123,13 +143,13 @@ def render_still(race: Race, output: str | os.PathLike, step: int | None = None)
 
     stage = Stage(race)
     try:
-        with errors_naming(target):
+        with errors_naming(target.path):
             frame = stage.frame(step)
-            with atomic_path(target) as temp:
+            with output_file(target) as temp:
                 write_png(frame, temp)
     finally:
         stage.close()
-    return target
+    return target.path
 
 
 @contextmanager

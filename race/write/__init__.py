@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Protocol
+from typing import Iterable, Protocol
 
 import numpy as np
 
 from race.atomic import prepare_folder
 from race.errors import RenderError
+from race.write.target import Target, check_name, file_target, folder_target
 
 EXTENSIONS = {".gif": "gif", ".mp4": "mp4", ".webm": "webm", ".png": "png"}
 EVEN_SIZE = ("mp4", "webm")   # yuv420p halves the chroma planes: width and height must be even
@@ -31,36 +32,56 @@ class Writer(Protocol):
 
 
 def output_kind(output: str | os.PathLike) -> str:
-    """'gif', 'mp4', 'webm', 'png' from the extension; 'folder' for a path without one, ending in
-    a separator, or naming an existing folder with another extension. RenderError otherwise."""
+    """'gif', 'mp4', 'webm', 'png' from the extension; 'folder' for a name ending in a separator
+    or an existing folder without a known extension; 'gif' for a FIFO or /dev/null named
+    without one. RenderError for anything else: an unknown extension, none at all (did you mean
+    a folder? end it with /), or only an extension."""
     text = os.fspath(output)
+    check_name(text, EXTENSIONS)
     path = Path(text)
-    if text.endswith((os.sep, "/")) or not path.suffix:
+    if text.endswith((os.sep, "/")):
         return "folder"
     kind = EXTENSIONS.get(path.suffix.lower())
     if kind is None and path.is_dir():
-        return "folder"               # an existing folder with a dot in its name
+        return "folder"               # an existing folder, named without the trailing /
+    if kind is None and path.exists() and file_target(path).through:  # refuses other devices
+        return "gif"                  # /dev/stdout into a pipe, a FIFO, /dev/null
+    if not path.suffix:
+        raise RenderError(f"{text}: has no extension; name a file ({', '.join(EXTENSIONS)}) "
+                          f"or end the name with / for a folder of numbered PNGs: {text}/")
     if kind is None:
         raise RenderError(f"{text}: unknown output extension {path.suffix!r}; use "
-                          f"{', '.join(EXTENSIONS)} or a folder name for numbered PNGs")
+                          f"{', '.join(EXTENSIONS)} or a folder name ending in / for "
+                          "numbered PNGs")
     return kind
 
 
-def check_output(output: str | os.PathLike, kind: str, size: tuple[int, int]) -> Path:
-    """Everything that can be known before drawing: the size suits the format, the folder
-    exists (created if missing) and is writable, a file target is not a folder."""
+def check_output(output: str | os.PathLike, kind: str, size: tuple[int, int], *,
+                 inputs: Iterable = (), frames: int = 0, force: bool = False,
+                 create: bool = True) -> Target:
+    """Everything that can be known before drawing: the size suits the format, the target is
+    somewhere we may write (``race.write.target``), its folder exists (created if missing) and
+    is writable; for a folder of ``frames`` frames, that it holds nothing we did not write.
+    ``create=False`` only checks (``race validate``): no folder is created."""
     path = Path(output)
     width, height = size
     if kind in EVEN_SIZE and (width % 2 or height % 2):
         even = f"{width + width % 2}x{height + height % 2}"
         raise RenderError(f"{path}: {kind.upper()} (yuv420p) needs an even width and height, "
                           f"got {width}x{height}; use render.size {even}")
-    prepare_folder(path)
-    if kind != "folder" and path.is_dir():
-        raise RenderError(f"{path}: is a folder, expected a file name")
-    if kind == "folder" and path.exists() and not path.is_dir():
-        raise RenderError(f"{path}: is a file, expected a folder for numbered PNGs")
-    return path
+    if kind == "folder":
+        target = folder_target(path)
+        from race.write.folder import check_folder
+        from race.write.png import frame_name
+
+        check_folder(target, [frame_name(i, frames) for i in range(frames)], force)
+        if create:
+            prepare_folder(target.real, shown=path)
+        return target
+    target = file_target(path, inputs)
+    if create and not target.through:
+        prepare_folder(target.real, shown=path)
+    return target
 
 
 def open_writer(kind: str, temp: Path, size: tuple[int, int], fps: float, *, loop: bool = True,

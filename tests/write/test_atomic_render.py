@@ -10,6 +10,7 @@ from race.errors import RenderError
 from race.draw import render
 from race.draw import stage as stage_module
 from race.write import video
+from tiny_scenes import make_race
 
 
 def fail_on_frame(monkeypatch, number: int, error: BaseException) -> None:
@@ -57,24 +58,22 @@ def test_an_encoder_that_exits_early_is_a_render_error(race, tmp_path, monkeypat
     assert os.listdir(tmp_path) == ["race.mp4"]
 
 
-def test_a_failed_png_folder_keeps_the_old_folder(race, tmp_path, monkeypatch):
+def test_a_failed_png_folder_keeps_the_earlier_frames(race, tmp_path, monkeypatch):
     target = tmp_path / "frames"
-    target.mkdir()
-    (target / "old.png").write_bytes(b"old")
+    render(race, f"{target}/")
+    before = {name: (target / name).read_bytes() for name in os.listdir(target)}
     fail_on_frame(monkeypatch, 6, RuntimeError("boom"))
     with pytest.raises(RenderError):
-        render(race, target)
+        render(make_race("render.theme=dark"), target)
     assert os.listdir(tmp_path) == ["frames"]
-    assert os.listdir(target) == ["old.png"]
+    assert {name: (target / name).read_bytes() for name in os.listdir(target)} == before
 
 
-def test_a_successful_png_folder_replaces_the_old_one(race, tmp_path):
-    target = tmp_path / "frames"
-    target.mkdir()
-    (target / "old.png").write_bytes(b"old")
-    render(race, target)
-    assert "old.png" not in os.listdir(target)
-    assert os.listdir(tmp_path) == ["frames"]
+def test_a_failed_png_folder_that_did_not_exist_leaves_nothing(race, tmp_path, monkeypatch):
+    fail_on_frame(monkeypatch, 6, RuntimeError("boom"))
+    with pytest.raises(RenderError):
+        render(race, f"{tmp_path}/frames/")
+    assert os.listdir(tmp_path) == []
 
 
 def test_success_replaces_an_earlier_file(race, tmp_path):

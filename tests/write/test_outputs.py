@@ -61,17 +61,18 @@ def test_webm_frame_count_and_size(race, tmp_path):
     assert decoded_video(out) == (FRAMES, (160, 120))
 
 
-def test_png_folder_holds_every_frame(race, tmp_path):
-    out = render(race, tmp_path / "frames")
+def test_png_folder_holds_every_frame_and_the_manifest(race, tmp_path):
+    out = render(race, f"{tmp_path / 'frames'}/")
     names = sorted(os.listdir(out))
-    assert names == [f"frame_{i:05d}.png" for i in range(FRAMES)]
+    assert names == [".race-frames.json"] + [f"frame_{i:05d}.png" for i in range(FRAMES)]
+    names = names[1:]
     with Image.open(out / names[-1]) as last:
         assert last.size == (160, 120)
 
 
 def test_a_path_ending_in_a_separator_is_a_folder(race, tmp_path):
     out = render(race, str(tmp_path / "frames") + "/")
-    assert out.is_dir() and len(os.listdir(out)) == FRAMES
+    assert out.is_dir() and len(os.listdir(out)) == FRAMES + 1     # and the manifest
 
 
 def test_png_output_is_the_last_frame(race, tmp_path):
@@ -128,7 +129,7 @@ def test_odd_sizes_are_fine_for_gif(tmp_path):
 def test_unwritable_folder_fails_before_drawing(race, tmp_path, no_drawing):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
-    with pytest.raises(RenderError, match="cannot create folder"):
+    with pytest.raises(RenderError, match="a part of this path is a file"):
         render(race, blocker / "race.gif")
     with pytest.raises(RenderError):
         render_still(race, blocker / "race.png")
