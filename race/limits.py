@@ -17,13 +17,17 @@ from race.errors import LimitError, LimitSettingError
 DEFAULTS = {
     "MAX_FILE_BYTES": 1_000_000,          # a scene file
     "MAX_YAML_NODES": 100_000,            # nodes after alias expansion (anchor bombs)
-    "MAX_STEPS": 1_000_000,               # simulation steps
+    "MAX_STEPS": 100_000,                 # simulation steps
     "MAX_RACERS": 64,                     # racers in one scene
-    "MAX_STARTS": 1_000_000,              # racer-starts over all racers
-    "MAX_SAMPLES": 50_000_000,            # racer-starts x (steps + 1)
-    "MAX_FRAMES": 100_000,                # video frames
-    "MAX_VIDEO_PIXELS": 20_000_000_000,   # frames x width x height
+    "MAX_STARTS": 100_000,                # racer-starts over all racers
+    "MAX_SAMPLES": 10_000_000,            # racer-starts x (steps + 1): memory, SAMPLE_BYTES each
+    "MAX_RACER_STEPS": 500_000,           # racers x steps: time, one optimizer update each
+    "MAX_FRAMES": 20_000,                 # video frames (11 minutes at 30 fps)
+    "MAX_VIDEO_PIXELS": 10_000_000_000,   # frames x width x height (4,800 frames of 1080p)
 }
+# Bytes of memory per racer-start-step, measured on the whole path (engine records, optimizer
+# state, the drawn sample, CSV rows in flight) by ``race bench --limits``.
+SAMPLE_BYTES = 80
 CEILING = 10**15                          # past this a limit is no limit: say so
 WHOLE = re.compile(r"^[0-9]+$")
 SCIENTIFIC = re.compile(r"^[0-9]+(\.[0-9]*)?[eE]\+?[0-9]+$")

@@ -132,6 +132,7 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     source.check_limit(("racers",), "MAX_STARTS", total_starts, "the number of racer-starts")
     source.check_limit(("steps",), "MAX_SAMPLES", total_starts * (steps + 1),
                        "racer-starts x (steps + 1)")
+    source.check_limit(("steps",), "MAX_RACER_STEPS", len(racers) * steps, "racers x steps")
 
     title = data.get("title")
     if title is None:

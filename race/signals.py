@@ -9,8 +9,11 @@ moments where an interrupt would orphan something.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import signal
+import sys
 import threading
 from contextlib import contextmanager
 from typing import Iterator
@@ -85,3 +88,22 @@ def interrupts_held() -> Iterator[None]:
                 handler(signum, frame)
             elif handler == signal.SIG_DFL:
                 os.kill(os.getpid(), signum)
+
+
+PR_SET_PDEATHSIG = 1
+_prctl = None
+if sys.platform.startswith("linux"):
+    try:
+        _prctl = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        _prctl = None
+
+
+def die_with_parent(parent: int | None = None) -> None:
+    """In a child process: be killed when the parent dies, even by SIGKILL (Linux's parent-death
+    signal), so no frame worker or encoder outlives a killed render. If the parent is already
+    gone (it died before this ran), exit now. Safe in a fork's child before exec: one syscall."""
+    if _prctl is not None:
+        _prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        os._exit(1)

@@ -64,7 +64,7 @@ CASES = [
     ("steps-zero", scene(steps="steps: 0"), ":3: steps: expected a number at least 1, got 0"),
     ("steps-text", scene(steps="steps: many"), ":3: steps: expected a whole number, got 'many'"),
     ("steps-fraction", scene(steps="steps: 2.5"), ":3: steps: expected a whole number, got 2.5"),
-    ("steps-absurd", scene(steps="steps: 1000000000000"), ":3: steps: the step count is 1,000,000,000,000, over the limit of 1,000,000 (raise it with RACE_MAX_STEPS=N)"),
+    ("steps-absurd", scene(steps="steps: 1000000000000"), ":3: steps: the step count is 1,000,000,000,000, over the limit of 100,000 (raise it with RACE_MAX_STEPS=N)"),
     ("domain-reversed", expr("x*y", xlim="[2, -2]"), ":1: surface.xlim: expected low < high, got [2, -2]"),
     ("domain-empty", expr("x*y", ylim="[1, 1]"), ":1: surface.ylim: expected low < high, got [1, 1]"),
     ("domain-infinite", expr("x*y", xlim="[-.inf, 1]"), ":1: surface.xlim[0]: expected a finite number"),

@@ -29,6 +29,7 @@ from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 
 import race.draw as render_module
+from race import atomic
 from race import export
 from race.cli import main
 from race.engine import run
@@ -399,6 +400,19 @@ RACE_COMMAND = [sys.executable, "-c", "import signal; "
                 "from race.cli import main; main()"]
 
 
+def writing_into(pid: int, folder: Path) -> bool:
+    """Whether process ``pid`` has begun its output in ``folder``: a temporary there, named or
+    nameless (an open descriptor of a file in it that has no name yet)."""
+    if any(p.name.startswith((".race.", ".race-frames-"))
+           for p in [*folder.iterdir(), *(folder / "frames").iterdir()]):
+        return True
+    try:
+        links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        return False
+    return any(link.startswith(f"{folder}/#") for link in links)
+
+
 @pytest.mark.parametrize("name", ["race.mp4", "race.gif", "frames"])
 def test_ctrl_c_mid_render_keeps_the_earlier_output_and_exits_130(name, out, tmp_path):
     scene = tmp_path / "long.yaml"
@@ -409,8 +423,7 @@ def test_ctrl_c_mid_render_keeps_the_earlier_output_and_exits_130(name, out, tmp
                                stderr=subprocess.PIPE, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while not any(p.name.startswith((f".{name}.", ".race-frames-"))
-                      for p in [*out.iterdir(), *(out / "frames").iterdir()]):
+        while not writing_into(process.pid, out):
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline, "no temporary file appeared"
             time.sleep(0.005)
@@ -450,14 +463,23 @@ def after(monkeypatch, owner, attribute: str, action, when=lambda *args, **kwarg
     monkeypatch.setattr(owner, attribute, wrapped)
 
 
-@pytest.mark.parametrize("name", ["race.png", "frames"])
-def test_ctrl_c_the_instant_the_temporary_is_created_still_removes_it(name, tmp_path, ctrl_c,
-                                                                      monkeypatch):
+@pytest.mark.parametrize("name, temporary", [("race.png", "nameless"), ("race.png", "named"),
+                                             ("frames", "named")])
+def test_ctrl_c_the_instant_the_temporary_is_created_still_removes_it(name, temporary, tmp_path,
+                                                                      ctrl_c, monkeypatch):
     race = run(scene_from_text(SCENE))
     target = tmp_path / name
     target.mkdir() if name == "frames" else target.write_bytes(OLD)
     before = snapshot(tmp_path)
-    after(monkeypatch, tempfile, "mkdtemp" if name == "frames" else "mkstemp", ctrl_c)
+    if name == "frames":
+        after(monkeypatch, tempfile, "mkdtemp", ctrl_c)
+    elif temporary == "named":     # as on a system without nameless files (O_TMPFILE)
+        monkeypatch.setattr(atomic, "anonymous_file", lambda folder: None)
+        after(monkeypatch, tempfile, "mkstemp", ctrl_c)
+    else:
+        if atomic.anonymous_file(tmp_path) is None:
+            pytest.skip("this system cannot make nameless files (O_TMPFILE)")
+        after(monkeypatch, atomic, "anonymous_file", ctrl_c)
     with pytest.raises(KeyboardInterrupt):
         (render_still if name == "race.png" else render)(race, target)
     assert snapshot(tmp_path) == before

@@ -24,6 +24,7 @@ from race.signals import interrupts_held
 from race.engine import Race
 from race.errors import LimitError, RaceError, RenderError
 from race.scene import Scene
+from race.draw.sampling import drawn
 from race.draw.parallel import ParallelFrames, available_workers, wants_parallel
 from race.draw.schedule import frame_steps
 from race.write import check_output, open_writer, output_kind
@@ -63,6 +64,7 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
     steps = frame_steps(settings, race.scene.steps)
     from race.draw.stage import Stage
 
+    race = drawn(race)       # a frame shows at most MAX_DRAWN_STARTS starts
     stage = Stage(race)
     pool = None
     if kind == "folder":
@@ -124,7 +126,9 @@ def check_render(scene: Scene, output: str | os.PathLike, *, force: bool = False
             limits.check("MAX_VIDEO_PIXELS", frames * size[0] * size[1],
                          "frames x width x height")
         except LimitError as exc:
-            raise LimitError(exc.reason, file=scene.source, key="render") from None
+            hint = "" if settings.duration or settings.steps_per_frame else \
+                "; for a shorter video set render.duration (seconds) or render.steps_per_frame"
+            raise LimitError(exc.reason + hint, file=scene.source, key="render") from None
     return target
 
 
@@ -141,6 +145,7 @@ def render_still(race: Race, output: str | os.PathLike, step: int | None = None)
     from race.draw.stage import Stage
     from race.write.png import write_png
 
+    race = drawn(race)       # a frame shows at most MAX_DRAWN_STARTS starts
     stage = Stage(race)
     try:
         with errors_naming(target.path):

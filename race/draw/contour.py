@@ -34,7 +34,7 @@ def surface_grid(race: Race, resolution: int = GRID) -> tuple[np.ndarray, np.nda
     ys = np.linspace(*surface.ylim, resolution)
     x, y = np.meshgrid(xs, ys)
     with np.errstate(all="ignore"):
-        z = np.asarray(surface.value(x, y), dtype=np.float64) * np.ones_like(x)
+        z = scales.drawable(np.asarray(surface.value(x, y), dtype=np.float64) * np.ones_like(x))
     return x, y, np.ma.masked_invalid(z)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from race.engine import Race
 from race.errors import RenderError
+from race.signals import die_with_parent
 
 MIN_FRAMES = 16
 ERROR = b"race-worker-error:"
@@ -69,7 +70,8 @@ class ParallelFrames:
             for index in range(workers):
                 receiver, sender = context.Pipe(duplex=False)
                 process = context.Process(target=_work, name=f"race-frames-{index}",
-                                          args=(race, steps, fps, index, workers, sender),
+                                          args=(race, steps, fps, index, workers, sender,
+                                                list(self.pipes), os.getpid()),
                                           daemon=True)
                 process.start()
                 sender.close()
@@ -101,9 +103,13 @@ class ParallelFrames:
             process.join(timeout=5)
 
 
-def _work(race: Race, steps: list[int], fps: float, index: int, workers: int, pipe) -> None:
+def _work(race: Race, steps: list[int], fps: float, index: int, workers: int, pipe,
+          siblings: list, parent: int) -> None:
     from race.draw.stage import Stage
 
+    die_with_parent(parent)      # a killed render takes its workers with it
+    for other in siblings:       # the earlier workers' read ends, inherited by the fork: closed,
+        other.close()            # so a worker whose reader is gone sees EPIPE instead of blocking
     try:
         stage = Stage(race)
         for number in range(index, len(steps), workers):

@@ -18,6 +18,20 @@ UNRESOLVED_JUMP = 0.5
 FENCE_IQRS = 3.0
 
 
+# Sampled surface values beyond this magnitude are drawn as if at it: differences and squares of
+# the values (colour ranges, shading normals) then stay finite in float64. Infinities stay
+# infinite (they are singularities, see value_range).
+DRAWABLE = 1e150
+
+
+def drawable(values: np.ndarray) -> np.ndarray:
+    """``values`` with finite magnitudes over ``DRAWABLE`` brought down to it."""
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        huge = np.isfinite(values) & (np.abs(values) > DRAWABLE)
+    return np.where(huge, np.copysign(DRAWABLE, values), values) if huge.any() else values
+
+
 def live(trajectory: Trajectory, array: np.ndarray) -> np.ndarray:
     """``array`` (steps+1, n, ...) restricted to the steps each start was still in the race."""
     steps = array.shape[0]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from race.draw.scales import value_range
+from race.draw.scales import drawable, value_range
 from race.surfaces.base import Surface
 
 MESH_CELLS = 40        # faces per side of the drawn mesh (the original app's grid density)
@@ -33,7 +33,7 @@ class Heights:
     def of(cls, surface: Surface) -> "Heights":
         x, y = grid(surface, RANGE_SAMPLES)
         with np.errstate(all="ignore"):
-            values = np.asarray(surface.value(x, y), dtype=np.float64) * np.ones_like(x)
+            values = drawable(np.asarray(surface.value(x, y), dtype=np.float64) * np.ones_like(x))
         finite = values[np.isfinite(values)]
         floor = float(finite.min()) if finite.size else 0.0
         drawn = cls(surface, floor, -np.inf, np.inf)(x, y)
@@ -58,7 +58,8 @@ class Heights:
         singularity off, the surface is a flat cap at the top or bottom of the box); NaN where
         the surface is undefined."""
         with np.errstate(all="ignore"):
-            values = np.asarray(self.surface.value(x, y), dtype=np.float64) * np.ones_like(x)
+            values = drawable(np.asarray(self.surface.value(x, y), dtype=np.float64)
+                              * np.ones_like(x))
             if self.log:
                 values = np.log10(1.0 + np.maximum(values - self.floor, 0.0))
             return np.clip(values, self.low, self.high)

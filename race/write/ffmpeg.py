@@ -17,8 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from race.errors import RenderError
+from race.signals import die_with_parent
 
 QUEUE_FRAMES = 4
+ANONYMOUS = re.compile(r"^/proc/self/fd/([0-9]+)$")
 _PREFIX = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\]\s*")   # "[vost#0:0 @ 0x5563...] "
 
 
@@ -55,7 +57,9 @@ class FFmpegPipe:
                    *raw_input_args(width, height, fps), *args]
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
-                                            stdout=subprocess.DEVNULL, stderr=self._log)
+                                            stdout=subprocess.DEVNULL, stderr=self._log,
+                                            preexec_fn=die_with_parent,
+                                            pass_fds=inherited_files(command))
         except OSError as exc:
             self._log.close()
             raise RenderError(f"cannot start ffmpeg: {exc.strerror or exc}") from None
@@ -152,11 +156,21 @@ def run_ffmpeg(args: list[str], what: str) -> None:
     """Run ffmpeg to completion on files (no pipe); RenderError with its message on failure."""
     result = subprocess.run([ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", *args],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, preexec_fn=die_with_parent,
+                            pass_fds=inherited_files(args))
     if result.returncode != 0:
         raise RenderError(f"{what} failed: {summarize(result.stderr)}")
 
 
 def path_arg(path: Path) -> str:
-    """A path ffmpeg will not read as an option or a protocol ('-x.mp4', 'http:...')."""
+    """A path ffmpeg will not read as an option or a protocol ('-x.mp4', 'http:...'). A nameless
+    temporary (``/proc/self/fd/N``, see race.atomic) stays as it is: ffmpeg inherits N."""
+    text = str(path)
+    if ANONYMOUS.match(text):
+        return text
     return str(Path(path).resolve())
+
+
+def inherited_files(args: list[str]) -> tuple[int, ...]:
+    """The descriptors named by ``/proc/self/fd/N`` arguments, which ffmpeg must inherit."""
+    return tuple(int(match.group(1)) for arg in args if (match := ANONYMOUS.match(str(arg))))
