@@ -10,6 +10,7 @@ from race.atomic import prepare_folder
 from race.engine import Race
 from race.errors import RenderError
 from race.scene import Scene
+from race.signals import raise_if_terminated
 from race.write.target import Target, check_name, file_target, output_file
 
 COLUMNS = ("racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y")
@@ -34,7 +35,7 @@ def write_csv(race: Race, output: str | Path | Target) -> Path:
 
     Columns ``racer,step,x,y,loss,gx,gy,acc_x,acc_y`` (step 0 is the start; the accumulator
     columns are empty for optimizers that keep none); with several starts per racer a ``start``
-    column follows ``racer``. Floats are written with 17 significant digits, so they read back
+    column follows ``racer``. Floats are written as Python's repr, the shortest text that reads back
     exactly.
     """
     many = any(len(t.racer.starts) > 1 for t in race.trajectories)
@@ -46,17 +47,21 @@ def write_csv(race: Race, output: str | Path | Target) -> Path:
             label = _quote(trajectory.racer.label)
             steps = np.arange(trajectory.steps + 1)
             for start in range(trajectory.positions.shape[1]):
+                raise_if_terminated()
                 numbers = [trajectory.positions[:, start, 0], trajectory.positions[:, start, 1],
                            trajectory.losses[:, start], trajectory.gradients[:, start, 0],
                            trajectory.gradients[:, start, 1]]
                 if trajectory.accumulators is not None:
                     numbers += [trajectory.accumulators[:, start, 0],
                                 trajectory.accumulators[:, start, 1]]
-                block = np.char.mod("%.17g", np.column_stack(numbers))
-                rows = [",".join(row) for row in block]
+                # repr: the shortest text that reads back to the same float. Plain Python, not
+                # numpy's string ufuncs, which can swallow the exception a signal raises.
                 tail = "" if trajectory.accumulators is not None else ",,"
                 lead = f"{label},{start}," if many else f"{label},"
-                out.writelines(f"{lead}{step},{row}{tail}\n" for step, row in zip(steps, rows))
+                row_format = lead.replace("%", "%%") + "%d," + ",".join(["%r"] * len(numbers)) \
+                    + tail + "\n"
+                out.writelines(row_format % (step, *row) for step, row in
+                               zip(steps.tolist(), np.column_stack(numbers).tolist()))
     return target.path
 
 

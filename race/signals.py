@@ -35,8 +35,20 @@ def exit_status(interrupt: BaseException) -> int:
     return 128 + getattr(interrupt, "signum", signal.SIGINT)
 
 
+_received: list[int] = []
+
+
 def _raise_terminated(signum, frame):
+    _received.append(signum)
     raise Terminated(signum)
+
+
+def raise_if_terminated() -> None:
+    """Raise ``Terminated`` again if SIGTERM/SIGHUP arrived and its exception was swallowed by
+    a C extension that called back into Python (numpy's string ufuncs do). Long loops call this
+    once per unit of work, so a signal can be lost for a frame, never for the run."""
+    if _received:
+        raise Terminated(_received[0])
 
 
 @contextmanager
@@ -54,6 +66,7 @@ def termination_as_interrupt() -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        _received.clear()
 
 
 @contextmanager

@@ -108,6 +108,34 @@ CASES = [
     ("expr-not-text", scene(surface="surface: {expr: [1], xlim: [-1, 1], ylim: [-1, 1]}", start="start: [0, 0]"), ":1: surface.expr: expected an expression"),
     ("surface-both", scene(surface="surface: {expr: x, name: bowl, xlim: [-1, 1], ylim: [-1, 1]}", start="start: [0, 0]"), ":1: surface: expected exactly one of"),
     ("surface-no-domain", scene(surface="surface: {expr: x*y}", start="start: [0, 0]"), ":1: surface.xlim: missing"),
+    # issue 14: classes that passed validation and then crashed, or were silently accepted
+    ("duplicate-key", scene(steps="steps: 20\nsteps: 30"), ":4: steps: duplicate key 'steps' (first at line 3, again at line 4)"),
+    ("duplicate-nested-key", scene(racers="racers:\n  - {optimizer: adam, lr: 0.1, lr: 0.2}"), ":5: racers[0].lr: duplicate key 'lr'"),
+    ("yes-is-not-a-boolean", scene(steps="steps: 20\nrender: {legend: yes}"), ":4: render.legend: expected true or false, got 'yes'"),
+    ("lone-surrogate-title", scene(steps='steps: 20\ntitle: "a \\udc80 b"'), ":4: title: text holds an invalid character"),
+    ("lone-surrogate-label", scene(racers='racers:\n  - {optimizer: adam, label: "\\ud800"}'), ":5: racers[0].label: text holds an invalid character"),
+    ("bad-mathtext-title", scene(steps="steps: 20\ntitle: 'a $x^$ b'"), ":4: title: not valid $...$ maths"),
+    ("bad-mathtext-label", scene(racers="racers:\n  - {optimizer: adam, label: '$\\frac{1}$'}"), ":5: racers[0].label: not valid $...$ maths"),
+    ("title-too-long", scene(steps="steps: 20\ntitle: " + "t" * 990), ":4: title: expected text of at most 200 characters, got 990"),
+    ("label-too-long", scene(racers="racers:\n  - {optimizer: adam, label: " + "l" * 15000 + "}"), ":5: racers[0].label: expected a name of at most 80 characters"),
+    ("title-a-mapping", scene(steps="steps: 20\ntitle: {a: 1}"), ":4: title: expected text, got a mapping"),
+    ("domain-huge", scene(surface="surface: {name: bowl, xlim: [-1e308, 1e308], ylim: [-2, 2]}"), ":1: surface.xlim[0]: expected a number at least -1e+100"),
+    ("domain-too-narrow", scene(surface="surface: {name: bowl, xlim: [1e9, 1.0000000000001e9], ylim: [-2, 2]}", start="start: [1e9, 0]"), ":1: surface.xlim: the range [1e+09, 1e+09] is too narrow"),
+    ("output-outside", scene(steps="steps: 20\noutput: ../../elsewhere/x.gif"), ":4: output: '../../elsewhere/x.gif' is outside the scene's folder and the current folder"),
+    ("output-absolute", scene(steps="steps: 20\noutput: /etc/race.gif"), ":4: output: '/etc/race.gif' is outside"),
+    ("output-home", scene(steps="steps: 20\noutput: ~/race.gif"), ":4: output: '~/race.gif' is outside"),
+    ("output-empty", scene(steps="steps: 20\noutput: ''"), ":4: output: expected a file path"),
+    ("starts-over-limit", scene(start="starts: {grid: [400, 400]}"), ":2: starts.grid: the start grid's size is 160,000, over the limit of 100,000"),
+    ("samples-over-limit", scene(start="starts: {grid: [200, 200]}", steps="steps: 200"), ":3: steps: racer-starts x (steps + 1) is 16,080,000, over the limit of 10,000,000"),
+    ("racer-steps-over-limit", scene(steps="steps: 90000", racers="racers: [adam, sgd, adagrad, rmsprop, adamw, nadam]"), ":3: steps: racers x steps is 540,000, over the limit of 500,000"),
+    ("label-empty", scene(racers="racers:\n  - {optimizer: adam, label: '  '}"), ":5: racers[0].label: expected a name"),
+    ("color-unknown", scene(racers="racers:\n  - {optimizer: adam, color: blurple}"), ":5: racers[0].color: expected a colour"),
+    ("render-size-text", scene(steps="steps: 20\nrender: {size: big}"), ":4: render.size: expected a list of 2 numbers"),
+    ("render-fps-zero", scene(steps="steps: 20\nrender: {fps: 0}"), ":4: render.fps: expected a number at least 1"),
+    ("render-view-unknown", scene(steps="steps: 20\nrender: {view: sideways}"), ":4: render.view: unknown value 'sideways'"),
+    ("start-outside", scene(start="start: [9, 9]"), ":2: start: start (9, 9) is outside the surface's domain"),
+    ("steps-zero", scene(steps="steps: 0"), ":3: steps: expected a number at least 1, got 0"),
+    ("racers-empty", scene(racers="racers: []"), ":4: racers: expected a non-empty list of racers"),
 ]
 
 
@@ -128,7 +156,7 @@ def test_bad_scene_is_refused_cleanly(tmp_path, text, expected):
 
 
 def test_the_corpus_is_large_enough():
-    assert len(CASES) >= 40
+    assert len(CASES) >= 60
 
 
 def test_no_user_code_runs(tmp_path):

@@ -32,10 +32,13 @@ def command(scene: str, output: str | None, step: int | None, quiet: bool, force
     flags = [parse_override(text, flag)
              for flag, text in render_overrides(overrides, fps, size, theme)]
     loaded = load_layered(scene, flags)
-    target = Path(output or default_output(loaded))
+    if output is not None and not output.strip():
+        raise click.BadParameter("expected a file or folder name, got an empty one",
+                                 param_hint="-o/--output")
+    target = output or default_output(loaded)     # text: a trailing / means a folder
     check_render(loaded, target, force=force)  # a bad output is refused before simulating
     if step is not None:
-        if target.suffix.lower() != ".png":
+        if Path(target).suffix.lower() != ".png":
             raise click.BadParameter("only applies to a .png output", param_hint="--step")
         check_step(step, loaded.steps)
     race = simulate(loaded)

@@ -20,7 +20,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from race import limits
-from race.signals import interrupts_held
+from race.signals import interrupts_held, raise_if_terminated
 from race.engine import Race
 from race.errors import LimitError, RaceError, RenderError
 from race.scene import Scene
@@ -94,6 +94,7 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
                     writer = open_writer(kind, temp, size, settings.fps, loop=settings.loop,
                                          total=len(steps), samples=samples)
                 for done, frame in enumerate(frames, start=1):
+                    raise_if_terminated()
                     writer.write(frame)
                     if progress is not None:
                         progress(done, len(steps))

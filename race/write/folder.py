@@ -50,15 +50,15 @@ def check_folder(target: Target, frame_names: Iterable[str], force: bool) -> Non
     try:
         entries = sorted(os.listdir(folder))
     except OSError as exc:
-        raise RenderError(f"{target.path}: cannot list the folder: {exc.strerror or exc}") from None
+        raise RenderError(f"{target.path}/: cannot list the folder: {exc.strerror or exc}") from None
     foreign = [e for e in entries if e != MANIFEST and e not in owned and not STAGING.match(e)]
     clash = sorted(set(foreign) & set(frame_names))
     if clash:
-        raise RenderError(f"{target.path}: holds {clash[0]}, which race did not write and a new "
+        raise RenderError(f"{target.path}/: holds {clash[0]}, which race did not write and a new "
                           "frame would replace; move it away or choose another folder")
     if foreign and not force:
         shown = ", ".join(repr(e) for e in foreign[:3]) + (", ..." if len(foreign) > 3 else "")
-        raise RenderError(f"{target.path}: holds {len(foreign)} entr"
+        raise RenderError(f"{target.path}/: holds {len(foreign)} entr"
                           f"{'y' if len(foreign) == 1 else 'ies'} race did not write ({shown}); "
                           "choose a new or empty folder, or pass --force to add the frames "
                           "beside them (race never deletes what it did not write)")
@@ -74,7 +74,7 @@ def staged_frames(target: Target, force: bool, frame_names: list[str]) -> Iterat
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise RenderError(f"{target.path}: cannot create folder: {exc.strerror or exc}") from None
+        raise RenderError(f"{target.path}/: cannot create folder: {exc.strerror or exc}") from None
     check_folder(target, frame_names, force)
     staging = None
     try:
@@ -86,7 +86,7 @@ def staged_frames(target: Target, force: bool, frame_names: list[str]) -> Iterat
             _publish(target, staging, frame_names)
             staging = None
     except OSError as exc:
-        raise RenderError(f"{target.path}: cannot write: {exc.strerror or exc}") from exc
+        raise RenderError(f"{target.path}/: cannot write: {exc.strerror or exc}") from exc
     finally:
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
@@ -99,7 +99,7 @@ def _publish(target: Target, staging: Path, frame_names: list[str]) -> None:
     old = owned_frames(folder)
     written = sorted(os.listdir(staging))
     if written != sorted(frame_names):
-        raise RenderError(f"{target.path}: expected {len(frame_names)} frames, "
+        raise RenderError(f"{target.path}/: expected {len(frame_names)} frames, "
                           f"wrote {len(written)}")
     for name in written:
         os.replace(staging / name, folder / name)
