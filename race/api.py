@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -22,6 +23,7 @@ from race.overrides import Override, from_mapping
 from race.scene import Scene
 
 Progress = Callable[[int, int], None]
+Report = Callable[[str], None]
 
 
 def load(source: str | os.PathLike | Mapping[str, Any],
@@ -56,20 +58,32 @@ def simulate(scene: Scene) -> Race:
 
 def render(scene_or_result: Scene | Race, output: str | os.PathLike | None = None, *,
            step: int | None = None, progress: Progress | None = None, force: bool = False,
-           **render_settings: Any) -> Path:
+           report: Report | None = None, **render_settings: Any) -> Path:
     """Render to ``output`` (format from its extension, as on the command line; default: the
     scene's own output) and return the path written. ``render_settings`` are ``render`` keys,
-    e.g. ``fps=24, size=(640, 480), theme="dark"``; ``step`` picks the frame of a ``.png``;
-    ``force`` lets a folder of frames be written beside files race did not write there."""
+    e.g. ``fps=24, size=(640, 480), theme="dark", preset="slides"``; ``step`` picks the frame
+    of a ``.png``; ``force`` lets a folder of frames be written beside files race did not
+    write there. ``report(line)`` hears what a byte budget (``max_bytes``) changed; by default
+    that is a warning."""
     race = _with_settings(scene_or_result, render_settings)
     from race.draw import render as render_animation, render_still
+    from race.write import output_kind
 
     target = default_output(race.scene) if output is None else output
-    if Path(target).suffix.lower() == ".png":
+    kind = output_kind(target)
+    if kind == "png":
         return render_still(race, target, step=step)
     if step is not None:
         raise SceneError("step: only applies to a .png output")
-    return render_animation(race, target, progress=progress, force=force)
+    if kind in ("html", "pptx"):
+        from race.web import write_document
+        return write_document(race, target, kind, progress=progress)
+    return render_animation(race, target, progress=progress, force=force,
+                            report=report or _warn)
+
+
+def _warn(line: str) -> None:
+    warnings.warn(line, stacklevel=4)
 
 
 def check_output_of(scene: Scene, output: str | os.PathLike, *, force: bool = False,
