@@ -118,7 +118,7 @@ def open_writer(kind: str, temp: Path, size: tuple[int, int], fps: float, *, loo
     if max_bytes is not None:
         from race.write.budget import BudgetWriter
         return BudgetWriter(kind, temp, width, height, fps, loop=loop, alpha=alpha,
-                            max_bytes=max_bytes, report=report)
+                            max_bytes=max_bytes, report=report, samples=samples)
     if kind == "mp4":
         from race.write.video import open_mp4
         return open_mp4(temp, width, height, fps)

@@ -112,13 +112,14 @@ def palette_filter(colors: int = GIF_COLORS) -> str:
     return f"palettegen=max_colors={colors}:reserve_transparent=1:stats_mode=full"
 
 
-def build_palette(samples: list[np.ndarray], width: int, height: int, palette: Path) -> None:
+def build_palette(samples: list[np.ndarray], width: int, height: int, palette: Path,
+                  colors: int = GIF_COLORS) -> None:
     """ffmpeg's palettegen over the sample frames (written to a raw file)."""
     raw = palette.with_suffix(".rgba")
     with open(raw, "wb") as out:
         for sample in samples:
             out.write(np.ascontiguousarray(sample, dtype=np.uint8).tobytes())
     run_ffmpeg([*raw_input_args(width, height, 1)[:-2], "-i", path_arg(raw),
-                "-vf", palette_filter(),
+                "-vf", palette_filter(colors),
                 "-frames:v", "1", "-update", "1", path_arg(palette)], "GIF palette (ffmpeg)")
     raw.unlink()
