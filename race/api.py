@@ -95,6 +95,31 @@ def check_output_of(scene: Scene, output: str | os.PathLike, *, force: bool = Fa
     return check_render(scene, output, force=force, create=create)
 
 
+def show(scene_or_result: Scene | Race, *, progress: Progress | None = None,
+         **render_settings: Any):
+    """The race as an animation Jupyter displays inline (leave it as a cell's value): a video
+    sized for a notebook (at most 800 px wide and 24 fps unless ``render_settings`` say
+    otherwise; a few MB at most). ``render_settings`` are ``render`` keys, as for ``render``."""
+    from race.web.fragment import animation_html
+    from race.web.notebook import (SHRINK_TRIES, Animation, notebook_settings, scaled,
+                                   shrink_factor, too_big)
+
+    scene = scene_or_result.scene if isinstance(scene_or_result, Race) else scene_or_result
+    if not isinstance(scene, Scene):
+        raise SceneError(f"show: expected a Scene or a simulated race, "
+                         f"got {type(scene_or_result).__name__}")
+    settings = {**notebook_settings(scene.render, render_settings), **render_settings}
+    race = _with_settings(scene_or_result, settings)
+    html = animation_html(race, progress=progress)
+    for _ in range(SHRINK_TRIES):
+        if too_big(html) <= 1 or "size" in render_settings:
+            break
+        size = scaled(race.scene.render.size, shrink_factor(too_big(html)))
+        race = _with_settings(race, {"size": size})
+        html = animation_html(race, progress=progress)
+    return Animation(race, html)
+
+
 def default_output(scene: Scene) -> str:
     """Where a scene renders when no output is named: its ``output``, else outputs/NAME.gif."""
     return scene.output or f"outputs/{scene.name}.gif"
