@@ -8,6 +8,7 @@ target (``race.atomic.atomic_path``) that replaces the target only after ``finis
 from __future__ import annotations
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
@@ -99,6 +100,9 @@ def check_medium(output: str | os.PathLike, kind: str, *, background: str,
         raise RenderError(f"{os.fspath(output)}: render.background transparent needs a format "
                           f"with alpha: {', '.join(ALPHA_KINDS.values())}; "
                           f"{_format_name(kind)} has none")
+    if kind == "pptx" and find_spec("pptx") is None:
+        raise RenderError(f"{os.fspath(output)}: PowerPoint output needs python-pptx: "
+                          "pip install 'race[slides]'")
     if max_bytes is not None and kind not in BUDGET_KINDS:
         raise RenderError(f"{os.fspath(output)}: --max-bytes (render.max_bytes) fits .gif and "
                           f".webp files only, not {_format_name(kind)}")
