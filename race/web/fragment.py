@@ -41,8 +41,8 @@ def data_uri(path: Path, mime: str) -> str:
 
 
 def alt_text(scene: Scene) -> str:
-    """'AdaGrad (adagrad, lr 0.01) and RMSProp (rmsprop, lr 0.001) racing down the bowl
-    surface, x² + y², for 1600 steps': what a reader who cannot see the animation needs."""
+    """'AdaGrad (adagrad, lr 0.01) and RMSProp (rmsprop, lr 0.001) racing on the bowl
+    surface, x² + y², over 1600 steps': what a reader who cannot see the animation needs."""
     racers = []
     for racer in scene.racers:
         lr = getattr(racer.config, "lr", None)
@@ -52,4 +52,4 @@ def alt_text(scene: Scene) -> str:
     surface = scene.surface
     shape = surface.name if surface.formula == surface.name else \
         f"{surface.name} surface, {surface.formula}"
-    return f"Animation: {joined} racing down the {shape}, for {scene.steps} steps"
+    return f"Animation: {joined} racing on the {shape}, over {scene.steps} steps"

@@ -46,7 +46,7 @@ def test_the_cell_displays_a_self_contained_looping_video(executed, tmp_path):
     html = results[0].data["text/html"]
     assert "<video autoplay loop muted playsinline controls" in html
     assert re.findall(r'(?:src|poster)="(?!data:)', html) == []      # nothing to fetch
-    assert "racing down the bowl surface" in html
+    assert "racing on the bowl surface" in html
     video = base64.b64decode(re.search(r'data:video/mp4;base64,([^"]+)', html).group(1))
     assert video[4:8] == b"ftyp" and len(video) < 4_000_000
     (tmp_path / "shown.mp4").write_bytes(video)

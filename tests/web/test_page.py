@@ -46,7 +46,7 @@ def test_the_page_plays_in_chromium_without_errors(written, page):
     assert state["time"] > first + 0.3, state           # the animation advances by itself
     assert not state["paused"] and state["loop"] and state["muted"]
     assert (state["width"], state["height"]) == (160, 120)
-    assert "racing down the bowl surface" in state["label"]
+    assert "racing on the bowl surface" in state["label"]
     assert page.problems == []
 
 
