@@ -15,7 +15,9 @@ from race.cli.app import say
               help="For a scene: the output to embed (default: the scene's output).")
 @click.option("--width", type=click.IntRange(1, 100_000),
               help="Display width in pixels (default: the output's own).")
-def command(source: str, output: str | None, width: int | None) -> None:
+@click.option("--fps", type=click.IntRange(1, 240),
+              help="For a PNG folder: its frame rate (default: the scene's, else 30).")
+def command(source: str, output: str | None, width: int | None, fps: int | None) -> None:
     """Print the HTML, reveal.js, Markdown or Beamer lines that show SCENE_OR_OUTPUT: a
     rendered file or PNG folder, or a scene (then its output, rendered or not yet)."""
     from race.web.embed import (VIDEO_KINDS, describe_output, planned_output, poster_path,
@@ -27,7 +29,6 @@ def command(source: str, output: str | None, width: int | None) -> None:
     if output is None and given.exists() and given.suffix.lower() not in (".yaml", ".yml"):
         kind = output_kind(source)
         alt = f"Animation of an optimizer race ({given.name})"
-        fps = None
         target = source
     else:
         from race.api import default_output, load
@@ -35,7 +36,7 @@ def command(source: str, output: str | None, width: int | None) -> None:
         scene = load(source)
         target = output or default_output(scene)
         kind = output_kind(target)
-        alt, fps = alt_text(scene), scene.render.fps
+        alt, fps = alt_text(scene), fps or scene.render.fps
         if not Path(target).exists():
             _note(f"{target} does not exist yet; make it with: race render {source} "
                   f"-o {target}")
