@@ -8,13 +8,13 @@ first: fewer GIF colours or a lower WebP quality, then fewer frames per second d
 8 fps. A rung that cannot fit, judged from the last measured file (size grows with frames and
 pixels; a lower colour count or quality is assumed to save at most LEVEL_SAVING), is skipped
 without encoding: each encoding re-reads the whole master. GIF palettes come from the sample
-frames the renderer hands every GIF writer, so a rung costs one encoding. The encodings overwrite the same temporary output, which
-``race.atomic`` renames over the target only after ``finish``.
+frames the renderer hands every GIF writer, so a rung costs one encoding. The encodings
+overwrite the same temporary output, which ``race.atomic`` renames over the target only after
+``finish``.
 """
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,7 +22,7 @@ import numpy as np
 
 from race.errors import RenderError
 from race.write.animated import WEBP_QUALITY, webp_args
-from race.write.ffmpeg import FFmpegPipe, path_arg, run_ffmpeg
+from race.write.ffmpeg import FFmpegPipe, FolderPipe, path_arg, run_ffmpeg
 from race.write.video import GIF_COLORS, build_palette, gif_args, palette_filter
 
 GIF_LEVELS = (GIF_COLORS, 128, 64)          # colours
@@ -62,7 +62,7 @@ def ladder(kind: str, fps: float) -> list[Rung]:
     return rungs
 
 
-class BudgetWriter:
+class BudgetWriter(FolderPipe):
     """A GIF or WebP writer that fits ``output`` under ``max_bytes``; ``report`` hears, in one
     line, what it changed (nothing when the file fitted as it was)."""
 
@@ -75,36 +75,17 @@ class BudgetWriter:
         self.width, self.height = width, height
         self.loop, self.alpha, self.max_bytes, self.report = loop, alpha, max_bytes, report
         self.samples = samples or []
-        self._folder = tempfile.TemporaryDirectory(prefix="race-fit-")
-        self.master = Path(self._folder.name) / "frames.mkv"
-        try:
-            args = ["-an", "-c:v", "ffv1", "-level", "3", "-slices", "4", "-threads", "2",
-                    "-pix_fmt", "bgra" if alpha else "bgr0", "-fps_mode", "passthrough",
-                    "-f", "matroska", path_arg(self.master)]
-            self._pipe = FFmpegPipe(width, height, fps, args, what="frame store (ffmpeg)")
-        except BaseException:
-            self._folder.cleanup()
-            raise
+        super().__init__("race-fit-")
 
-    @property
-    def frames(self) -> int:
-        return self._pipe.frames
+    def start(self, folder: Path) -> FFmpegPipe:
+        self.master = folder / "frames.mkv"
+        args = ["-an", "-c:v", "ffv1", "-level", "3", "-slices", "4", "-threads", "2",
+                "-pix_fmt", "bgra" if self.alpha else "bgr0", "-fps_mode", "passthrough",
+                "-f", "matroska", path_arg(self.master)]
+        return FFmpegPipe(self.width, self.height, self.fps, args, what="frame store (ffmpeg)")
 
-    def write(self, frame: np.ndarray) -> None:
-        self._pipe.write(frame)
-
-    def finish(self) -> None:
-        try:
-            self._pipe.finish()
-            self._fit()
-        finally:
-            self._folder.cleanup()
-
-    def abort(self) -> None:
-        try:
-            self._pipe.abort()
-        finally:
-            self._folder.cleanup()
+    def done(self) -> None:
+        self._fit()
 
     def _fit(self) -> None:
         rungs = ladder(self.kind, self.fps)
@@ -145,7 +126,7 @@ class BudgetWriter:
                                             quality=rung.level, frames_filter=frames)],
                        "WebP encoder (ffmpeg)")
         else:
-            palette = Path(self._folder.name) / "palette.png"
+            palette = self.folder / "palette.png"
             if self.samples:
                 build_palette(self.samples, self.width, self.height, palette, rung.level)
             else:

@@ -15,12 +15,11 @@ Frames are never held in memory: each is piped to ffmpeg as it is drawn.
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
-from race.write.ffmpeg import FFmpegPipe, path_arg, raw_input_args, run_ffmpeg
+from race.write.ffmpeg import FFmpegPipe, FolderPipe, path_arg, raw_input_args, run_ffmpeg
 
 MP4_CRF = 20
 MP4_PRESET = "veryfast"
@@ -62,39 +61,20 @@ def open_mov(output: Path, width: int, height: int, fps: float,
                       what="ProRes encoder (ffmpeg)")
 
 
-class GifWriter:
+class GifWriter(FolderPipe):
     """A streaming GIF: palette from ``samples`` first, then frames piped to ffmpeg."""
 
     def __init__(self, output: Path, width: int, height: int, fps: float, *, loop: bool,
                  samples: list[np.ndarray]) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="race-gif-")
-        try:
-            palette = Path(self._folder.name) / "palette.png"
-            build_palette(samples, width, height, palette)
-            args = ["-i", path_arg(palette), *gif_args(output, loop)]
-            self._pipe = FFmpegPipe(width, height, fps, args, what="GIF encoder (ffmpeg)")
-        except BaseException:
-            self._folder.cleanup()
-            raise
+        self.output, self.width, self.height, self.fps = output, width, height, fps
+        self.loop, self.samples = loop, samples
+        super().__init__("race-gif-")
 
-    @property
-    def frames(self) -> int:
-        return self._pipe.frames
-
-    def write(self, frame: np.ndarray) -> None:
-        self._pipe.write(frame)
-
-    def finish(self) -> None:
-        try:
-            self._pipe.finish()
-        finally:
-            self._folder.cleanup()
-
-    def abort(self) -> None:
-        try:
-            self._pipe.abort()
-        finally:
-            self._folder.cleanup()
+    def start(self, folder: Path) -> FFmpegPipe:
+        palette = folder / "palette.png"
+        build_palette(self.samples, self.width, self.height, palette)
+        args = ["-i", path_arg(palette), *gif_args(self.output, self.loop)]
+        return FFmpegPipe(self.width, self.height, self.fps, args, what="GIF encoder (ffmpeg)")
 
 
 def gif_args(output: Path, loop: bool, frames_filter: str = "") -> list[str]:
