@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from race.atomic import atomic_path
 from race.draw import check_render, errors_naming
 from race.engine import Race
 from race.web.fragment import alt_text
 from race.web.media import Media, rendered_media
+from race.write.target import output_file
 
 SLIDE_INCHES = (13.333, 7.5)        # PowerPoint's 16:9 "Widescreen"
 TITLE_ONLY_LAYOUT = 5               # of python-pptx's default template
@@ -25,10 +25,10 @@ MARGIN_INCHES = 0.3
 
 def write_deck(race: Race, output: str | os.PathLike, *, progress=None) -> Path:
     target = check_render(race.scene, output)     # python-pptx missing: one line, nothing drawn
-    with errors_naming(target), rendered_media(race, progress=progress) as media:
-        with atomic_path(target) as temp:
+    with errors_naming(target.path), rendered_media(race, progress=progress) as media:
+        with output_file(target) as temp:
             build_deck(media, race.scene.title, alt_text(race.scene), temp)
-    return target
+    return target.path
 
 
 def build_deck(media: Media, title: str, alt: str, path: Path) -> None:

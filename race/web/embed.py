@@ -95,11 +95,13 @@ def poster_path(video: str) -> str:
 
 
 def write_poster(video: Path, poster: Path) -> None:
-    """The video's last frame as a PNG, written atomically."""
-    from race.atomic import atomic_path
+    """The video's last frame as a PNG, written atomically where it may go."""
+    from race.write import check_output
     from race.write.ffmpeg import path_arg, run_ffmpeg
+    from race.write.target import output_file
 
-    with atomic_path(poster) as temp:
+    target = check_output(poster, "png", (16, 16), inputs=[video])
+    with output_file(target) as temp:
         run_ffmpeg(["-sseof", "-0.5", "-i", path_arg(video), "-update", "1", "-f", "image2",
                     "-c:v", "png", path_arg(temp)], "poster frame (ffmpeg)")
 

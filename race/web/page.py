@@ -13,21 +13,21 @@ from importlib import resources
 from pathlib import Path
 from string import Template
 
-from race.atomic import atomic_path
 from race.draw import check_render, errors_naming
 from race.draw.theme import THEMES
 from race.engine import Race
 from race.scene import Scene
 from race.web.fragment import animation_html
+from race.write.target import output_file
 
 
 def write_page(race: Race, output: str | os.PathLike, *, progress=None) -> Path:
     target = check_render(race.scene, output)
-    with errors_naming(target):
+    with errors_naming(target.path):
         text = page_html(race.scene, animation_html(race, progress=progress))
-        with atomic_path(target) as temp:
+        with output_file(target) as temp:
             temp.write_text(text, encoding="utf-8")
-    return target
+    return target.path
 
 
 def page_html(scene: Scene, figure: str) -> str:

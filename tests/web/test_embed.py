@@ -26,8 +26,8 @@ def embed(*args: str):
 def outputs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("embed")
     race = make_race()
-    for name in ("race.mp4", "race.gif", "frames"):
-        render(race, folder / name)
+    for name in ("race.mp4", "race.gif", "frames/"):
+        render(race, f"{folder}/{name}")
     scene = folder / "scene.yaml"
     scene.write_text(SCENE)
     return folder, scene

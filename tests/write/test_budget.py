@@ -84,7 +84,7 @@ def no_drawing(monkeypatch):
 @pytest.mark.parametrize("name", ["race.mp4", "race.apng", "still.png", "frames/"])
 def test_a_budget_for_other_formats_is_refused_before_drawing(tmp_path, no_drawing, name):
     with pytest.raises(RenderError, match="fits .gif and .webp files only"):
-        render(make_race("render.max_bytes=100000"), str(tmp_path / name))
+        render(make_race("render.max_bytes=100000"), f"{tmp_path}/{name}")
     assert os.listdir(tmp_path) == []
 
 

@@ -102,8 +102,8 @@ def test_transparent_png_still_and_folder_are_rgba(tmp_path):
     with Image.open(still) as png:
         assert png.mode == "RGBA"
         assert_really_transparent(np.asarray(png))
-    folder = render(race, tmp_path / "frames")
-    names = sorted(os.listdir(folder))
+    folder = render(race, str(tmp_path / "frames") + "/")
+    names = sorted(name for name in os.listdir(folder) if name.endswith(".png"))
     assert len(names) == FRAMES
     with Image.open(folder / names[-1]) as png:
         assert png.mode == "RGBA"
