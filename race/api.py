@@ -1,9 +1,10 @@
-"""The Python API: load a scene, simulate it, render it. The CLI is a thin client of these.
+"""The Python API: load a scene, simulate it, render or show it. The CLI is a thin client.
 
     import race
     scene = race.load("article", overrides={"steps": 400})
     result = race.simulate(scene)                # positions, losses, gradients, accumulators
     race.render(result, "article.mp4", fps=24)   # any writer and render setting of the CLI
+    race.show(scene)                             # in Jupyter: the animation, inline
 
 Every function takes plain data and returns plain results; bad input raises the same typed
 errors (``race.errors``) the CLI reports, with the same one-line messages.
