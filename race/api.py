@@ -1,9 +1,10 @@
-"""The Python API: load a scene, simulate it, render it. The CLI is a thin client of these.
+"""The Python API: load a scene, simulate it, render or show it. The CLI is a thin client.
 
     import race
     scene = race.load("article", overrides={"steps": 400})
     result = race.simulate(scene)                # positions, losses, gradients, accumulators
     race.render(result, "article.mp4", fps=24)   # any writer and render setting of the CLI
+    race.show(scene)                             # in Jupyter: the animation, inline
 
 Every function takes plain data and returns plain results; bad input raises the same typed
 errors (``race.errors``) the CLI reports, with the same one-line messages.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import warnings
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -22,6 +24,7 @@ from race.overrides import Override, from_mapping
 from race.scene import Scene
 
 Progress = Callable[[int, int], None]
+Report = Callable[[str], None]
 
 
 def load(source: str | os.PathLike | Mapping[str, Any],
@@ -56,20 +59,32 @@ def simulate(scene: Scene) -> Race:
 
 def render(scene_or_result: Scene | Race, output: str | os.PathLike | None = None, *,
            step: int | None = None, progress: Progress | None = None, force: bool = False,
-           **render_settings: Any) -> Path:
+           report: Report | None = None, **render_settings: Any) -> Path:
     """Render to ``output`` (format from its extension, as on the command line; default: the
     scene's own output) and return the path written. ``render_settings`` are ``render`` keys,
-    e.g. ``fps=24, size=(640, 480), theme="dark"``; ``step`` picks the frame of a ``.png``;
-    ``force`` lets a folder of frames be written beside files race did not write there."""
+    e.g. ``fps=24, size=(640, 480), theme="dark", preset="slides"``; ``step`` picks the frame
+    of a ``.png``; ``force`` lets a folder of frames be written beside files race did not
+    write there. ``report(line)`` hears what a byte budget (``max_bytes``) changed; by default
+    that is a warning."""
     race = _with_settings(scene_or_result, render_settings)
     from race.draw import render as render_animation, render_still
+    from race.write import output_kind
 
     target = default_output(race.scene) if output is None else output
-    if Path(target).suffix.lower() == ".png":
+    kind = output_kind(target)
+    if kind == "png":
         return render_still(race, target, step=step)
     if step is not None:
         raise SceneError("step: only applies to a .png output")
-    return render_animation(race, target, progress=progress, force=force)
+    if kind in ("html", "pptx"):
+        from race.web import write_document
+        return write_document(race, target, kind, progress=progress)
+    return render_animation(race, target, progress=progress, force=force,
+                            report=report or _warn)
+
+
+def _warn(line: str) -> None:
+    warnings.warn(line, stacklevel=4)
 
 
 def check_output_of(scene: Scene, output: str | os.PathLike, *, force: bool = False,
@@ -79,6 +94,31 @@ def check_output_of(scene: Scene, output: str | os.PathLike, *, force: bool = Fa
     from race.draw import check_render
 
     return check_render(scene, output, force=force, create=create)
+
+
+def show(scene_or_result: Scene | Race, *, progress: Progress | None = None,
+         **render_settings: Any):
+    """The race as an animation Jupyter displays inline (leave it as a cell's value): a video
+    sized for a notebook (at most 800 px wide and 24 fps unless ``render_settings`` say
+    otherwise; a few MB at most). ``render_settings`` are ``render`` keys, as for ``render``."""
+    from race.web.fragment import animation_html
+    from race.web.notebook import (SHRINK_TRIES, Animation, notebook_settings, scaled,
+                                   shrink_factor, too_big)
+
+    scene = scene_or_result.scene if isinstance(scene_or_result, Race) else scene_or_result
+    if not isinstance(scene, Scene):
+        raise SceneError(f"show: expected a Scene or a simulated race, "
+                         f"got {type(scene_or_result).__name__}")
+    settings = {**notebook_settings(scene.render, render_settings), **render_settings}
+    race = _with_settings(scene_or_result, settings)
+    html = animation_html(race, progress=progress)
+    for _ in range(SHRINK_TRIES):
+        if too_big(html) <= 1 or "size" in render_settings:
+            break
+        size = scaled(race.scene.render.size, shrink_factor(too_big(html)))
+        race = _with_settings(race, {"size": size})
+        html = animation_html(race, progress=progress)
+    return Animation(race, html)
 
 
 def default_output(scene: Scene) -> str:

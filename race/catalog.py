@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def describe(what: str) -> str:
     return {"optimizers": optimizers, "surfaces": surfaces, "scenes": scenes,
-            "render-keys": render_keys}[what]()
+            "presets": presets, "render-keys": render_keys}[what]()
 
 
 def optimizers() -> str:
@@ -40,6 +40,12 @@ def scenes() -> str:
     from race.scenes import shipped_scenes
 
     return "\n".join(f"{name:<22} {path}" for name, path in shipped_scenes().items())
+
+
+def presets() -> str:
+    from race.presets import describe
+
+    return describe()
 
 
 def render_keys() -> str:
@@ -78,6 +84,8 @@ def _allowed(hint, metadata) -> str:
     nullable = type(None) in typing.get_args(hint)
     if typing.get_origin(hint) is typing.Literal:
         return " \\| ".join(f"`{a}`" for a in args)
+    if len(args) == 1 and typing.get_origin(args[0]) is typing.Literal:   # a choice or null
+        return " \\| ".join(f"`{a}`" for a in typing.get_args(args[0])) + " or null"
     base = args[0] if args and typing.get_origin(hint) is not tuple else hint
     if typing.get_origin(base) is tuple:
         base = typing.get_args(base)[0]

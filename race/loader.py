@@ -21,6 +21,7 @@ from race.errors import ExpressionError, HyperparameterError, LimitError, SceneE
 from race.optimizers import OPTIMIZERS
 from race.overrides import Override, apply_overrides, parse_override
 from race.draw.theme import THEMES
+from race.presets import PRESETS
 from race.scene import Racer, Render, Scene
 from race.scenes import resolve_output
 from race.surfaces import SURFACES, surface_from_expression
@@ -94,7 +95,8 @@ def scene_from_data(data: Any, *, file: str | None = None, lines: dict | None = 
     source = Source(file, lines or {})
     if not isinstance(data, dict):
         raise source.error((), f"expected a mapping of scene keys, got {describe(data)}")
-    parsed = [parse_override(item) if isinstance(item, str) else item for item in overrides]
+    parsed = with_presets([parse_override(item) if isinstance(item, str) else item
+                           for item in overrides])
     if parsed:
         data = apply_overrides(data, parsed)
         source = Source(file, lines or {}, {item.path: item.flag for item in parsed})
@@ -114,7 +116,8 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     stop = data.get("stop_tolerance")
     stop = None if stop is None else to_float(stop, ("stop_tolerance",), source, low=0.0,
                                               open_low=True)
-    render = build_record(Render, data.get("render") or {}, ("render",), source)
+    render = build_record(Render, fill_preset(data.get("render") or {}, source), ("render",),
+                          source)
     default_starts = build_starts(data, (), surface, source)
 
     racers_raw = data["racers"]
@@ -150,6 +153,31 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     return Scene(name=name, title=str(title), surface=surface, steps=steps, racers=tuple(racers),
                  render=render, output=output, stop_tolerance=stop, source=source.file,
                  data=data)
+
+
+def with_presets(overrides: list[Override]) -> list[Override]:
+    """Each override naming a preset (``--preset blog``) preceded by the keys that preset sets,
+    under the same flag: they beat the scene file, and the flags after them beat them."""
+    result = []
+    for item in overrides:
+        if item.path == ("render", "preset") and item.value is not None:
+            preset = PRESETS.get(item.value) if isinstance(item.value, str) else None
+            if preset is None:
+                raise SceneError(f"{item.flag}: {unknown(item.value, PRESETS, 'preset')}")
+            result += [Override(("render", key), value, item.flag)
+                       for key, value in preset.settings.items()]
+        result.append(item)
+    return result
+
+
+def fill_preset(render: Any, source: Source) -> Any:
+    """The ``render`` mapping with the keys of its ``preset`` that it does not give itself."""
+    if not isinstance(render, dict) or render.get("preset") is None:
+        return render
+    name = render["preset"]
+    if not isinstance(name, str) or name not in PRESETS:
+        raise source.error(("render", "preset"), unknown(name, PRESETS, "preset"))
+    return {**PRESETS[name].settings, **render}
 
 
 def build_surface(value: Any, source: Source) -> Surface:

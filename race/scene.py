@@ -86,11 +86,19 @@ class Render:
                                     low=0.0, high=3600.0)
     hold: float = option(1.0, "seconds the last frame is held", low=0.0, high=600.0)
     timelapse: bool = option(False, "early steps play slowly, later ones faster")
-    loop: bool = option(True, "GIFs loop forever")
+    loop: bool = option(True, "GIF, WebP and APNG loop forever")
     theme: Literal["light", "dark"] = option("light", "colour theme")
+    background: Literal["theme", "transparent"] = option(
+        "theme", "`transparent`: no figure background, for .png, PNG folders, .webp, .apng, "
+        ".webm and .mov")
+    preset: Literal["slides", "slides-4x3", "blog", "thumbnail"] | None = option(
+        None, "settings for a medium (`race list presets`); keys given beside it win")
+    max_bytes: int | None = option(None, ".gif/.webp: fit the file under this many bytes",
+                                   low=1)
     loss_panel: Literal["none", "right", "bottom"] = option(
         "none", "a loss-versus-step panel beside or under the map")
     legend: bool = option(True, "legend of label, optimizer and learning rate")
+    axes_text: bool = option(True, "tick labels and axis names")
     wireframe: bool = option(True, "3D view: white mesh lines over the surface")
     colormap: str | None = option(None, "a matplotlib colormap; null = the theme's",
                                   kind="colormap")

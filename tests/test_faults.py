@@ -351,8 +351,8 @@ def test_ffmpeg_itself_finding_the_disk_full_keeps_the_earlier_video(name, scene
     # the real encoder writes into /dev/full, where every write fails with ENOSPC
     for build in ("mp4_args", "webm_args"):
         original = getattr(video, build)
-        monkeypatch.setattr(video, build, lambda output, original=original:
-                            original(Path("/dev/full")))
+        monkeypatch.setattr(video, build, lambda output, *more, original=original:
+                            original(Path("/dev/full"), *more))
     before = snapshot(out)
     code, errors, stdout = invoke("render", scene_file, "-o", out / name)
     assert_failed_cleanly(code, errors, stdout, before, out, "encoder (ffmpeg)",

@@ -13,6 +13,8 @@ import click
 
 from race.errors import SceneError
 
+BYTES = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(|k|kb|m|mb)\s*$", re.IGNORECASE)
+UNITS = {"": 1, "k": 1000, "kb": 1000, "m": 1000_000, "mb": 1000_000}
 SIZE = re.compile(r"^\s*([0-9]+)\s*[xX×]\s*([0-9]+)\s*$")
 
 
@@ -26,13 +28,20 @@ def overrides_option(func):
 
 
 def render_options(func):
-    """--fps, --size, --theme and --set, in that order in --help."""
+    """--preset, --fps, --size, --theme, --max-bytes and --set, in that order in --help."""
     func = overrides_option(func)
+    func = click.option("--max-bytes", metavar="N",
+                        help="For .gif and .webp: fit the file under N bytes (2000000, 2M or "
+                             "500k), lowering colours or quality first, then frame rate and "
+                             "size; what changed is said on stderr.")(func)
     func = click.option("--theme", type=click.Choice(["light", "dark"]),
                         help="Colour theme.")(func)
     func = click.option("--size", metavar="WxH", help="Frame size in pixels, e.g. 1280x720.")(func)
     func = click.option("--fps", type=int,
                         help="Frames per second.")(func)
+    func = click.option("--preset", metavar="NAME",
+                        help="Settings for a medium: slides, slides-4x3, blog, thumbnail "
+                             "(`race list presets`); the other flags still win.")(func)
     return func
 
 
@@ -41,9 +50,12 @@ def scene_argument(func):
 
 
 def render_overrides(overrides: tuple[str, ...], fps: int | None = None, size: str | None = None,
-                     theme: str | None = None) -> list[tuple[str, str]]:
-    """``(flag, 'key.path=value')`` pairs: the --set values, then the dedicated flags (which win)."""
-    pairs = [("--set", item) for item in overrides]
+                     theme: str | None = None, preset: str | None = None,
+                     max_bytes: str | None = None) -> list[tuple[str, str]]:
+    """``(flag, 'key.path=value')`` pairs: --preset, the --set values, then the dedicated flags
+    (later ones win)."""
+    pairs = [] if preset is None else [("--preset", f"render.preset={preset}")]
+    pairs += [("--set", item) for item in overrides]
     if fps is not None:
         pairs.append(("--fps", f"render.fps={fps}"))
     if size is not None:
@@ -51,7 +63,20 @@ def render_overrides(overrides: tuple[str, ...], fps: int | None = None, size: s
         pairs.append(("--size", f"render.size=[{width}, {height}]"))
     if theme is not None:
         pairs.append(("--theme", f"render.theme={theme}"))
+    if max_bytes is not None:
+        budget = parse_bytes(max_bytes, "--max-bytes")
+        pairs.append(("--max-bytes", f"render.max_bytes={budget}"))
     return pairs
+
+
+def parse_bytes(text: str, flag: str) -> int:
+    """'2000000', '2M', '500k', '1.5MB' -> bytes (k and M are powers of 1000, as file sizes
+    are shown)."""
+    match = BYTES.match(text) if text.isascii() else None
+    if match is None or float(match.group(1)) <= 0:
+        raise SceneError(f"{flag}: expected a number of bytes like 2000000, 2M or 500k, "
+                         f"got {text!r}")
+    return max(1, round(float(match.group(1)) * UNITS[match.group(2).lower()]))
 
 
 def parse_size(text: str, flag: str) -> tuple[int, int]:

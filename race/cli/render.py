@@ -22,7 +22,8 @@ from race.cli.options import check_step, render_options, render_overrides
               "holds other files (they are never touched).")
 @render_options
 def command(scene: str, output: str | None, step: int | None, quiet: bool, force: bool,
-            fps: int | None, size: str | None, theme: str | None,
+            fps: int | None, size: str | None, theme: str | None, preset: str | None,
+            max_bytes: str | None,
             overrides: tuple[str, ...]) -> None:
     """Render SCENE to an animation (or a still)."""
     from race.api import default_output, load_layered, render, simulate
@@ -30,7 +31,7 @@ def command(scene: str, output: str | None, step: int | None, quiet: bool, force
     from race.overrides import parse_override
 
     flags = [parse_override(text, flag)
-             for flag, text in render_overrides(overrides, fps, size, theme)]
+             for flag, text in render_overrides(overrides, fps, size, theme, preset, max_bytes)]
     loaded = load_layered(scene, flags)
     if output is not None and not output.strip():
         raise click.BadParameter("expected a file or folder name, got an empty one",
@@ -43,8 +44,14 @@ def command(scene: str, output: str | None, step: int | None, quiet: bool, force
         check_step(step, loaded.steps)
     race = simulate(loaded)
     with progress_bar(quiet) as progress:
-        written = render(race, target, step=step, progress=progress, force=force)
+        written = render(race, target, step=step, progress=progress, force=force,
+                         report=tell)
     report_written(written)
+
+
+def tell(line: str) -> None:
+    """A note on stderr about what the render had to change (a byte budget's compromises)."""
+    click.echo(f"race: {line}", err=True)
 
 
 class progress_bar:

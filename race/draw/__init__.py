@@ -27,7 +27,7 @@ from race.scene import Scene
 from race.draw.sampling import drawn
 from race.draw.parallel import ParallelFrames, available_workers, wants_parallel
 from race.draw.schedule import frame_steps
-from race.write import check_output, open_writer, output_kind
+from race.write import Report, check_medium, check_output, open_writer, output_kind
 from race.write.folder import staged_frames
 from race.write.target import Target, output_file
 
@@ -46,11 +46,12 @@ def __getattr__(name: str):
 
 
 def render(race: Race, output: str | os.PathLike, *, progress: Progress | None = None,
-           force: bool = False) -> Path:
+           force: bool = False, report: Report | None = None) -> Path:
     """Render the whole animation of ``race`` to ``output``; returns the path written.
 
     ``progress(done, total)`` is called after every frame. ``force`` lets a folder output add
     its frames to a folder holding files race did not write (they are never touched).
+    ``report(line)`` hears what a byte budget (``render.max_bytes``) made the writer change.
     """
     kind = output_kind(output)
     if kind == "png":
@@ -92,7 +93,9 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
             try:
                 with interrupts_held():   # so a Ctrl-C finds the encoder assigned, to abort
                     writer = open_writer(kind, temp, size, settings.fps, loop=settings.loop,
-                                         total=len(steps), samples=samples)
+                                         total=len(steps), samples=samples,
+                                         alpha=settings.background == "transparent",
+                                         max_bytes=settings.max_bytes, report=report)
                 for done, frame in enumerate(frames, start=1):
                     raise_if_terminated()
                     writer.write(frame)
@@ -121,6 +124,7 @@ def check_render(scene: Scene, output: str | os.PathLike, *, force: bool = False
     frames = 1 if kind == "png" else len(frame_steps(settings, scene.steps))
     target = check_output(output, kind, size, inputs=[scene.source], frames=frames, force=force,
                           create=create)
+    check_medium(output, kind, background=settings.background, max_bytes=settings.max_bytes)
     if kind not in ("png",):
         try:
             limits.check("MAX_FRAMES", frames, "the number of frames")
@@ -152,7 +156,8 @@ def render_still(race: Race, output: str | os.PathLike, step: int | None = None)
         with errors_naming(target.path):
             frame = stage.frame(step)
             with output_file(target) as temp:
-                write_png(frame, temp)
+                channels = 4 if race.scene.render.background == "transparent" else 3
+                write_png(frame[..., :channels], temp)
     finally:
         stage.close()
     return target.path

@@ -24,6 +24,7 @@ from race.engine import Race
 from race.errors import RenderError
 from race.draw.counter import Counter
 from race.draw.loss import LossView
+from race.draw.medium import apply_medium
 from race.draw.theme import THEMES, Theme
 from race.draw.view import background_key, view_class
 
@@ -82,6 +83,7 @@ class Stage:
         for view in self.views:
             view.draw_static()
         self._chrome()
+        apply_medium(self.figure, render, self.theme)
         self._background = None
         self._key: Hashable = object()
         self._animated: set[int] = set()

@@ -143,6 +143,47 @@ class FFmpegPipe:
             return "no message"
 
 
+class FolderPipe:
+    """An FFmpegPipe with a temporary folder of its own (a GIF palette, a lossless master),
+    removed however the pipe ends. Subclasses open the pipe in ``start(folder)`` and may do
+    more work in ``done()``, after the pipe finished and before the folder goes."""
+
+    def __init__(self, prefix: str) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix=prefix)
+        self.folder = Path(self._folder.name)
+        try:
+            self._pipe = self.start(self.folder)
+        except BaseException:
+            self._folder.cleanup()
+            raise
+
+    def start(self, folder: Path) -> FFmpegPipe:
+        raise NotImplementedError
+
+    def done(self) -> None:
+        pass
+
+    @property
+    def frames(self) -> int:
+        return self._pipe.frames
+
+    def write(self, frame: np.ndarray) -> None:
+        self._pipe.write(frame)
+
+    def finish(self) -> None:
+        try:
+            self._pipe.finish()
+            self.done()
+        finally:
+            self._folder.cleanup()
+
+    def abort(self) -> None:
+        try:
+            self._pipe.abort()
+        finally:
+            self._folder.cleanup()
+
+
 def summarize(log: bytes) -> str:
     lines = [_PREFIX.sub("", line).strip()
              for line in log.decode("utf-8", "replace").splitlines()]

@@ -14,8 +14,8 @@ IN_FLIGHT = 6          # frames waiting for compression at most
 
 
 def write_png(frame: np.ndarray, path: Path, level: int = PNG_LEVEL) -> None:
-    """Write an (h, w, 4) RGBA frame as an RGB PNG (frames are opaque)."""
-    image = Image.fromarray(np.ascontiguousarray(frame[..., :3]))
+    """Write an (h, w, 3) RGB or (h, w, 4) RGBA frame as a PNG of that mode."""
+    image = Image.fromarray(np.ascontiguousarray(frame))
     image.save(path, format="PNG", compress_level=level)
 
 
@@ -27,15 +27,16 @@ class PngFolderWriter:
     """Numbered PNGs ``frame_00000.png``... in ``folder``; Pillow's zlib runs off the GIL, so two
     threads compress while the caller draws."""
 
-    def __init__(self, folder: Path, total: int) -> None:
+    def __init__(self, folder: Path, total: int, alpha: bool = False) -> None:
         self.folder, self.total = Path(folder), total
+        self.channels = 4 if alpha else 3      # RGBA only when the background is transparent
         self.folder.mkdir(parents=True, exist_ok=True)
         self.frames = 0
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="race-png")
         self._pending: list[Future] = []
 
     def write(self, frame: np.ndarray) -> None:
-        copy = np.array(frame[..., :3])        # the canvas buffer is reused by the next frame
+        copy = np.array(frame[..., :self.channels])  # the canvas buffer is reused next frame
         path = self.folder / frame_name(self.frames, self.total)
         self._pending.append(self._pool.submit(write_png, copy, path, FOLDER_PNG_LEVEL))
         self.frames += 1
