@@ -104,8 +104,7 @@ CASES = [
     ("root", ["render", "scene.yaml", "-o", "/"], {}, "/: is the root folder"),
     ("home", ["render", "scene.yaml", "-o", f"{Path.home()}/"], {}, "is your home folder"),
     ("no-extension", ["render", "scene.yaml", "-o", "out/ravine"], {},
-     "out/ravine: has no extension; name a file (.gif, .mp4, .webm, .png) or end the name "
-     "with / for a folder of numbered PNGs: out/ravine/"),
+     "out/ravine: has no extension; name a file (.gif, .mp4, .webm, .png, "),
     ("unknown-extension", ["render", "scene.yaml", "-o", "x.avi"], {},
      "x.avi: unknown output extension '.avi'"),
     ("simulate-unknown-extension", ["simulate", "scene.yaml", "-o", "x.parquet"], {},
