@@ -174,12 +174,21 @@ def _racer_key(key: str) -> dict:
 
 
 def _field_schema(record: type, key: str, what: str) -> dict:
-    """A key the loader reads that has a typed, documented field of the same name."""
+    """A key the loader reads that has a field of the same name, documented by its
+    ``option(...)`` doc or, for a record, by the record's docstring."""
     field = {f.name: f for f in dataclasses.fields(record)}.get(key)
-    if field is None or "doc" not in field.metadata:
+    hint = typing.get_type_hints(record).get(key)
+    doc = field.metadata.get("doc") if field is not None else None
+    if doc is None and field is not None:
+        kind = next((a for a in (hint, *typing.get_args(hint)) if dataclasses.is_dataclass(a)),
+                    None)
+        written = (kind.__doc__ or "") if kind is not None else ""
+        if written and not written.startswith(f"{kind.__name__}("):   # not dataclass' own
+            doc = written.strip().splitlines()[0].rstrip(".")
+    if not doc:
         raise SchemaDrift(f"{what} {key!r}: the loader reads it, but {record.__name__} has no "
                           f"documented field of that name; describe it in {__name__}")
-    return _option(field, typing.get_type_hints(record)[key], f"{what} {key}")
+    return _option(field, hint, f"{what} {key}", doc)
 
 
 def _surface() -> dict:
@@ -244,14 +253,13 @@ def _one_start_key() -> dict:
 
 def _custom_surface_needs_start() -> dict:
     """A custom expression has no start of its own: the scene or every racer must give one."""
-    own_start = {"anyOf": [{"required": ["start"]}, {"required": ["starts"]}]}
+    given = [{"required": ["start"]}, {"required": ["starts"]}]
+    every_racer = {"properties": {"racers": {"items": {"type": "object", "anyOf": given}}}}
     return {"description": "a custom surface has no start of its own: give `start` or "
                            "`starts`, to the scene or to every racer",
             "if": {"properties": {"surface": {"type": "object", "required": ["expr"]}},
                    "required": ["surface"]},
-            "then": {"anyOf": [own_start["anyOf"][0], own_start["anyOf"][1],
-                               {"properties": {"racers": {"items": {
-                                   "type": "object", **own_start}}}}]}}
+            "then": {"anyOf": given + [every_racer]}}
 
 
 # -- racers ---------------------------------------------------------------------------------
@@ -297,12 +305,11 @@ def _hyperparameters(optimizer) -> dict:
         schema = value_schema(hints[field.name], {}, f"{optimizer.name}.{field.name}", bounds)
         meaning = HYPERPARAMETER_DOCS.get(field.name,
                                           f"torch.optim.{optimizer.torch_name}'s {field.name}")
-        extra = [f"with {c.key}: {_yaml(c.value)}, {interval.text()}"
-                 for c in ranges.conditions
-                 for (name, _), interval in c.ranges.items() if name == field.name]
-        doc = f"{meaning} (torch.optim.{optimizer.torch_name} `{field.name}`)" + \
-            "".join(f"; {text}" for text in extra)
-        properties[field.name] = _described(schema, doc, field.default)
+        notes = tuple(f"with {c.key}: {_yaml(c.value)}, {interval.text()}"
+                      for c in ranges.conditions
+                      for (name, _), interval in c.ranges.items() if name == field.name)
+        doc = f"{meaning} (torch.optim.{optimizer.torch_name} `{field.name}`)"
+        properties[field.name] = _described(schema, doc, field.default, notes)
     return properties
 
 
@@ -349,7 +356,7 @@ def record_schema(record: type) -> dict:
     return schema
 
 
-def _option(field: dataclasses.Field, hint: Any, where: str) -> dict:
+def _option(field: dataclasses.Field, hint: Any, where: str, doc: str | None = None) -> dict:
     unknown = set(field.metadata) - OPTION_METADATA
     if unknown:
         raise SchemaDrift(f"{where}: option metadata {sorted(unknown)} is not understood by "
@@ -363,7 +370,7 @@ def _option(field: dataclasses.Field, hint: Any, where: str) -> dict:
         default = field.default_factory()
     else:
         default = dataclasses.MISSING
-    return _described(schema, field.metadata.get("doc", ""), default)
+    return _described(schema, doc or field.metadata.get("doc", ""), default)
 
 
 def value_schema(hint: Any, metadata, where: str, bounds) -> dict:
@@ -440,14 +447,33 @@ def _nullable(schema: dict) -> dict:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
-def _described(schema: dict, doc: str, default: Any = dataclasses.MISSING) -> dict:
-    """``schema`` with a description (saying the default too) and its default."""
+def _described(schema: dict, doc: str, default: Any = dataclasses.MISSING,
+               notes: tuple[str, ...] = ()) -> dict:
+    """``schema`` with a description (saying its range, ``notes`` and default in words, for
+    hover docs) and its default."""
     if default is dataclasses.MISSING:
         default = schema.get("default", dataclasses.MISSING)
+    bounded = schema if _bounds_of(schema) else schema.get("items", {})
+    words = _bounds_of(bounded).text() if _bounds_of(bounded) else None
+    if words:
+        doc += f"; {'each ' if bounded is not schema else ''}{words}"
+    doc += "".join(f"; {note}" for note in notes)
     if default is dataclasses.MISSING:
         return {"description": doc, **schema}
     default = _plain(default)
     return {"description": f"{doc}; default {_yaml(default)}", **schema, "default": default}
+
+
+def _bounds_of(schema: dict) -> Interval | None:
+    """The Interval a schema's range keywords state, None if it states none."""
+    if not isinstance(schema, dict) or not any(
+            word in schema for word in ("minimum", "exclusiveMinimum", "maximum",
+                                        "exclusiveMaximum")):
+        return None
+    return Interval(schema.get("minimum", schema.get("exclusiveMinimum")),
+                    "exclusiveMinimum" in schema,
+                    schema.get("maximum", schema.get("exclusiveMaximum")),
+                    "exclusiveMaximum" in schema)
 
 
 def _plain(value: Any) -> Any:

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from race import loader
 from race.optimizers import OPTIMIZERS
-from race.scene import Render
+from race.scene import Racer, Render, Scene
 from race.surfaces import SURFACES
 
 JUNK = [None, True, False, "text", "", [], {}, [1, 2, 3], {"a": 1}, 3, -2.5]
@@ -115,6 +115,13 @@ def record(cls, odds):
     return mapping
 
 
+def from_field(record, key, odds):
+    """Values for a key the loader reads into the field of ``record`` of the same name."""
+    fields = {f.name: f for f in dataclasses.fields(record)}
+    assert key in fields, f"no values for {record.__name__} key {key!r}: teach scene_corpus"
+    return value(typing.get_type_hints(record)[key], fields[key].metadata, odds)
+
+
 def with_unknown_key(mappings, odds):
     """Now and then, a key the loader does not read."""
     return choice(mappings, mappings.map(lambda m: {**m, "bogus": 1}), odds)
@@ -170,6 +177,9 @@ def racer(odds):
                                      ["", " ", True, None, []], odds),
                         color=choice(GOOD_COLORS, BAD_COLORS, odds),
                         start=point(odds), starts=starts(odds))
+        for key in loader.RACER_KEYS:   # keys added since, read into Racer fields
+            if key not in optional and key != "optimizer":
+                optional[key] = from_field(Racer, key, odds)
         mapping = one_start_key(st.fixed_dictionaries({"optimizer": optimizer_name(name, odds)},
                                                       optional=optional), odds)
         if odds is None:
@@ -197,8 +207,9 @@ def scenes(odds: int | None = 6):
         else choice(st.one_of(st.none(), record(Render, odds)), [False, 0, "", []], odds),
         "output": choice(["out.gif", "outputs/x.mp4"], ["", "  ", 3, []], odds),
     }
-    for key in loader.SCENE_KEYS:
-        assert key in optional or key in loader.REQUIRED_KEYS, f"no values for scene key {key}"
+    for key in loader.SCENE_KEYS:   # keys added since, read into Scene fields
+        if key not in optional and key not in loader.REQUIRED_KEYS:
+            optional[key] = from_field(Scene, key, odds)
     required = {"surface": surface(odds),
                 "racers": choice(st.lists(racer(odds), min_size=1, max_size=3), [[], {}, "adam"],
                                  odds)}

@@ -196,6 +196,18 @@ class NewRacer(Racer):
 
 
 @dataclasses.dataclass(frozen=True)
+class Noise:
+    """Gaussian noise added to each gradient."""
+
+    scale: float = option(0.1, "its standard deviation", low=0.0)
+
+
+@dataclasses.dataclass(frozen=True)
+class NoisyRacer(Racer):
+    gradient_noise: Noise | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class FontRender(Render):
     font: str = option("DejaVu Sans", "the font", kind="font")
 
@@ -231,6 +243,15 @@ def test_a_racer_key_with_a_documented_field_is_described_from_it(monkeypatch):
     schedule = branches(scene_schema())["adam"]["properties"]["schedule"]
     assert schedule["properties"]["kind"]["enum"] == ["constant", "step"]
     assert schedule["description"].startswith("the learning-rate schedule")
+
+
+def test_a_racer_key_read_into_a_documented_record_is_described_by_it(monkeypatch):
+    monkeypatch.setattr(loader, "RACER_KEYS", loader.RACER_KEYS + ("gradient_noise",))
+    monkeypatch.setattr(generator, "Racer", NoisyRacer)
+    noise = branches(scene_schema())["sgd"]["properties"]["gradient_noise"]
+    assert noise["description"] == "Gaussian noise added to each gradient; default null"
+    assert noise["type"] == ["object", "null"]
+    assert noise["properties"]["scale"]["minimum"] == 0.0
 
 
 def test_an_option_of_a_kind_it_does_not_know_is_reported(monkeypatch):

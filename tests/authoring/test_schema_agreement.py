@@ -63,15 +63,18 @@ def beyond_a_schema(error: SceneError, data) -> bool:
             or "expected low < high" in reason
             or error.key == "surface.expr"
             or "expected a finite number" in reason
-            or (isinstance(value, str) and _reads_as_number(value)))
+            or _number_as_text(value))
 
 
-def _reads_as_number(text: str) -> bool:
+def _number_as_text(value) -> bool:
+    """A number given as text (or a list holding one): its range is checked by the loader."""
+    if isinstance(value, list):
+        return any(_number_as_text(item) for item in value)
     try:
-        float(text)
-    except ValueError:
+        float(value)
+    except (TypeError, ValueError):
         return False
-    return True
+    return isinstance(value, str)
 
 
 def check_agreement(data) -> str:
