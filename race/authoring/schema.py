@@ -268,8 +268,12 @@ def _racers() -> dict:
     names = list(OPTIMIZERS)
     shorthand = {"description": "an optimizer's name alone, with its torch defaults",
                  **_name_schema(names)}
-    return {"type": "array", "minItems": 1,
-            "items": {"oneOf": [shorthand] + [_racer(name) for name in names]}}
+    # The mapping checks `optimizer` against every name first, so a misspelt one is reported
+    # with the list of names, then takes the branch of that optimizer.
+    mapping = {"type": "object", "required": ["optimizer"],
+               "properties": {"optimizer": _name_schema(names)},
+               "oneOf": [_racer(name) for name in names]}
+    return {"type": "array", "minItems": 1, "items": {"oneOf": [shorthand, mapping]}}
 
 
 def _name_schema(names: list[str]) -> dict:

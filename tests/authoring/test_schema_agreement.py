@@ -191,7 +191,7 @@ def bounded_numbers():
 
     yield from walk(SCHEMA["properties"]["render"], {"surface": "bowl", "racers": ["sgd"],
                                                      "render": {}}, ("render",))
-    for branch in SCHEMA["properties"]["racers"]["items"]["oneOf"][1:]:
+    for branch in SCHEMA["properties"]["racers"]["items"]["oneOf"][1]["oneOf"]:
         name = branch["properties"]["optimizer"]["anyOf"][0]["enum"][0]
         yield from walk(branch, {"surface": "bowl", "racers": [{"optimizer": name}]},
                         ("racers", 0))
@@ -238,7 +238,7 @@ def test_each_bound_of_the_schema_is_the_loaders(base, path, number, count):
 
 
 def _branch(optimizer):
-    for branch in SCHEMA["properties"]["racers"]["items"]["oneOf"][1:]:
+    for branch in SCHEMA["properties"]["racers"]["items"]["oneOf"][1]["oneOf"]:
         if branch["properties"]["optimizer"]["anyOf"][0]["enum"] == [optimizer]:
             return branch
     return {}
