@@ -6,7 +6,10 @@ with the loader before anyone sees it; ``create`` writes it without ever replaci
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import shlex
 import tempfile
 from pathlib import Path
 
@@ -66,8 +69,8 @@ def new_scene_text(name: str, *, surface: str = DEFAULT_SURFACE,
         f"# {name}: a scene made by `race new`. Every key is in the README (\"Scenes\"), and "
         "an editor",
         "# that reads the schema named above completes keys and explains each on hover.",
-        f"#   race preview {file} --watch   redraws preview.png each time you save",
-        f"#   race render {file}            renders the animation to `output`",
+        f"#   race preview {shlex.quote(file)} --watch   redraws preview.png each time you save",
+        f"#   race render {shlex.quote(file)}            renders the animation to `output`",
         f"title: {' vs '.join(labels)} on {surface}",
         "# a built-in surface (`race list surfaces`), or your own:",
         "#   surface: {expr: \"x**2 + 3*sin(y)\", xlim: [-2, 2], ylim: [-2, 2]}",
@@ -94,7 +97,7 @@ def new_scene_text(name: str, *, surface: str = DEFAULT_SURFACE,
         ("  duration: 8", "seconds of video for the race, spread over the steps"),
         ("  hold: 1", "seconds the last frame stays"),
         ("  loss_panel: right", "none | right | bottom: each racer's loss against steps"),
-        (f"output: outputs/{name}.gif", "where `race render` writes without -o"),
+        (f"output: {_scalar(f'outputs/{name}.gif')}", "where `race render` writes without -o"),
     ]
     text = "\n".join(header + _aligned(top) + _aligned(racers) + _aligned(render)) + "\n"
     scene_from_text(text, file=file, name=name)   # never hand out a scene we reject
@@ -122,6 +125,12 @@ def create(path: Path, text: str) -> None:
                 file.write(text)
     finally:
         os.unlink(temp)
+
+
+def _scalar(text: str) -> str:
+    """``text`` as a YAML value: as it is when plain, else double-quoted (JSON's quoting is
+    YAML's)."""
+    return text if re.fullmatch(r"[\w./-]+", text) else json.dumps(text)
 
 
 def _aligned(lines: list[tuple[str, str | None]]) -> list[str]:

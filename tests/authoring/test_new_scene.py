@@ -154,3 +154,9 @@ def test_a_new_scene_renders_an_animation(here):
     import imageio.v3 as iio
 
     assert iio.improps(written, index=None).shape[0] == 30
+
+
+def test_a_name_yaml_would_misread_is_quoted(here):
+    assert invoke("new", "my #1: race").exit_code == 0
+    scene = load(str(here / "my #1: race.yaml"))
+    assert scene.output == "outputs/my #1: race.gif"
