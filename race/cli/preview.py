@@ -23,7 +23,7 @@ CLIP_FORMATS = (".gif", ".mp4", ".webm")
               help="File to write: a .png (default preview.png), or with --clip a .gif, .mp4 "
                    "or .webm (default preview.gif).")
 @click.option("--clip", is_flag=True,
-              help="A short, small animation (at most 320 pixels wide, 12 fps, 3 s) instead "
+              help="A short, small animation (at most 480 pixels wide, 12 fps, 3 s) instead "
                    "of one frame.")
 @click.option("--watch", is_flag=True,
               help="Keep running: draw again each time SCENE is saved, one line per refresh; "

@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from race.authoring.watch import follow
@@ -162,4 +163,9 @@ def test_preview_clip_is_short_and_small(tmp_path):
     assert result.exit_code == 0, result.output
     frames = iio.imread(tmp_path / "clip.gif", index=None)
     assert frames.shape[0] == 3 * 12 + 6            # 3 s of race at 12 fps, 0.5 s of hold
-    assert frames.shape[1:3] == (200, 320)          # 960x600 shrunk to 320 wide
+    assert frames.shape[1:3] == (300, 480)          # 960x600 shrunk to 480 wide...
+    still = tmp_path / "still.png"                  # ...laid out as the full size picture
+    assert CliRunner().invoke(main, ["preview", str(scene), "-o", str(still)]).exit_code == 0
+    big = iio.imread(still)[..., :3].astype(float)
+    small = big.reshape(300, 2, 480, 2, 3).mean(axis=(1, 3))
+    assert np.abs(small - frames[-1].astype(float)).mean() < 16   # unscaled dpi: 33
