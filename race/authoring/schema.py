@@ -34,6 +34,7 @@ from race.authoring.ranges import Interval, config_ranges
 from race.optimizers import OPTIMIZERS
 from race.scene import Racer, Render, Scene
 from race.surfaces import SURFACES
+from race.values import MAX_COORDINATE, MAX_LABEL_CHARS, MAX_TITLE_CHARS
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_NAME = "scene.schema.json"
@@ -53,7 +54,9 @@ SPECIAL = set(r"\^$.|?*+()[]{}/")
 
 # The top-level keys and racer keys the loader reads by hand (README's table text).
 SCENE_DOCS = {
-    "title": "text drawn above the race; default: the racers and the surface",
+    "title": f"text drawn above the race, at most {MAX_TITLE_CHARS} characters; $...$ in it is "
+             "maths, which `race validate` checks (write \\$ for a dollar sign); default: the "
+             "racers and the surface",
     "surface": "a built-in name (`race list surfaces`); {name: beale, xlim: [..], ylim: [..]} "
                "for a built-in on another domain; or {expr: \"x**2 + 3*sin(y)\", xlim: [a, b], "
                "ylim: [c, d]}",
@@ -70,12 +73,14 @@ SCENE_DOCS = {
               "`label`, `color` and its own `start` or `starts`; or just an optimizer's name. "
               f"At most RACE_MAX_RACERS ({limits.DEFAULTS['MAX_RACERS']:,} unless raised)",
     "render": "how to draw it (`race list render-keys`)",
-    "output": "where `race render` writes when no -o is given; default outputs/<scene file "
-              "name>.gif",
+    "output": "where `race render` writes when no -o is given, relative to the scene's folder; "
+              "it must stay inside that folder or the current one (checked by `race "
+              "validate`); default outputs/<scene file name>.gif",
 }
 RACER_DOCS = {
     "optimizer": "the optimizer (`race list optimizers`)",
-    "label": "the name in the legend; default: the optimizer's name",
+    "label": f"the name in the legend, at most {MAX_LABEL_CHARS} characters ($...$ is maths); "
+             "default: the optimizer's name",
     "color": "the racer's colour (any matplotlib colour); default: the theme's next colour",
     "start": "[x, y], this racer's own start, inside the surface's domain",
     "starts": "this racer's own starts: a list of [x, y] points or {grid: [nx, ny]}",
@@ -138,14 +143,17 @@ def shipped_schema() -> Path:
     """The schema file shipped beside the scenes (``configs/scene.schema.json``)."""
     from race.scenes import shipped_folder
 
-    return shipped_folder() / SCHEMA_NAME
+    folder = shipped_folder()
+    if folder is None:
+        raise FileNotFoundError("race's shipped scenes are missing from this installation")
+    return folder / SCHEMA_NAME
 
 
 # -- top-level keys -------------------------------------------------------------------------
 
 def _scene_key(key: str) -> dict:
     builders = {
-        "title": lambda: {"type": ["string", "number", "boolean", "null"]},
+        "title": lambda: {"type": ["string", "number", "null"], "maxLength": MAX_TITLE_CHARS},
         "surface": _surface,
         "start": lambda: {"$ref": "#/$defs/point"},
         "starts": lambda: {"$ref": "#/$defs/starts"},
@@ -162,8 +170,8 @@ def _scene_key(key: str) -> dict:
 
 def _racer_key(key: str) -> dict:
     builders = {
-        "label": lambda: {"anyOf": [{"type": "string", "pattern": NON_BLANK},
-                                    {"type": "number"}]},
+        "label": lambda: {"anyOf": [{"type": "string", "pattern": NON_BLANK,
+                                     "maxLength": MAX_LABEL_CHARS}, {"type": "number"}]},
         "color": lambda: {"$ref": "#/$defs/color"},
         "start": lambda: {"$ref": "#/$defs/point"},
         "starts": lambda: {"$ref": "#/$defs/starts"},
@@ -225,9 +233,10 @@ def _point() -> dict:
 
 
 def _range() -> dict:
-    return {"description": "[low, high] with low < high (the order is checked by `race "
-                           "validate`)",
-            "type": "array", "minItems": 2, "maxItems": 2, "items": number_schema(Interval())}
+    coordinate = Interval(-MAX_COORDINATE, False, MAX_COORDINATE, False)
+    return {"description": "[low, high] with low < high and not too narrow for float64 (both "
+                           "checked by `race validate`)",
+            "type": "array", "minItems": 2, "maxItems": 2, "items": number_schema(coordinate)}
 
 
 def _starts() -> dict:

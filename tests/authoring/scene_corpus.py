@@ -36,8 +36,9 @@ GOOD_COLORMAPS = ["viridis", "viridis_r", "Blues", "twilight", "magma"]
 BAD_COLORMAPS = ["VIRIDIS", "viridiss", "", 3, True]
 EXPRESSIONS = ["x**2 + y**2", "x*y", "sin(x) + y^2", 3]
 BAD_EXPRESSIONS = ["x**", "__import__('os')", "", True, None]
-RANGES = [[-2, 2], [-3.0, 3.0], [0, 1], ["-2", "2"]]
-BAD_RANGES = [[2, -2], [1], "ab", [-2, None], [1, 1]]
+RANGES = [[-2, 2], [-3.0, 3.0], [0, 1], ["-2", "2"], [-1e100, 1e100]]
+BAD_RANGES = [[2, -2], [1], "ab", [-2, None], [1, 1], [-1e101, 0], [1e9, 1e9 + 0.5]]
+GOOD_TEXTS = ["$x^2 + y^2$", "costs $5", "a \\$ sign", "Adam ($\\beta_1 = 0.9$)"]
 
 
 def choice(good, bad, odds):
@@ -173,8 +174,9 @@ def racer(odds):
         config = OPTIMIZERS[name].config
         hints = typing.get_type_hints(config)
         optional = {f.name: value(hints[f.name], {}, odds) for f in dataclasses.fields(config)}
-        optional.update(label=choice(st.one_of(st.text(min_size=1, max_size=6), st.integers()),
-                                     ["", " ", True, None, []], odds),
+        optional.update(label=choice(st.one_of(st.text(min_size=1, max_size=6), st.integers(),
+                                               st.sampled_from(GOOD_TEXTS)),
+                                     ["", " ", True, None, [], "x" * 81, "$\\frac{$"], odds),
                         color=choice(GOOD_COLORS, BAD_COLORS, odds),
                         start=point(odds), starts=starts(odds))
         for key in loader.RACER_KEYS:   # keys added since, read into Racer fields
@@ -196,8 +198,9 @@ def racer(odds):
 def scenes(odds: int | None = 6):
     """Scene mappings as the YAML would give them."""
     optional = {
-        "title": choice(st.one_of(st.text(max_size=10), st.integers(), st.booleans(),
-                                  st.none()), [[], {}], odds),
+        "title": choice(st.one_of(st.text(max_size=10), st.integers(), st.none(),
+                                  st.sampled_from(GOOD_TEXTS + ["t" * 200])),
+                        [[], {}, True, "t" * 201, "$\\frac{$"], odds),
         "start": point(odds),
         "starts": starts(odds),
         "steps": ints(odds, 1, 50),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -159,4 +160,4 @@ def test_a_new_scene_renders_an_animation(here):
 def test_a_name_yaml_would_misread_is_quoted(here):
     assert invoke("new", "my #1: race").exit_code == 0
     scene = load(str(here / "my #1: race.yaml"))
-    assert scene.output == "outputs/my #1: race.gif"
+    assert Path(scene.output) == (here / "outputs" / "my #1: race.gif").resolve()
