@@ -116,8 +116,9 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     stop = data.get("stop_tolerance")
     stop = None if stop is None else to_float(stop, ("stop_tolerance",), source, low=0.0,
                                               open_low=True)
-    render = build_record(Render, fill_preset(data.get("render") or {}, source), ("render",),
-                          source)
+    render = data.get("render")   # `render:` with nothing under it means the defaults
+    render = build_record(Render, fill_preset({} if render is None else render, source),
+                          ("render",), source)
     default_starts = build_starts(data, (), surface, source)
 
     racers_raw = data["racers"]

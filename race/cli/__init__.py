@@ -4,10 +4,10 @@ One module per command; the group, the one-line error reporting and the exit cod
 ``app``, flags several commands share in ``options``.
 """
 
-from race.cli import bench, embed, listing, preview, render, simulate, validate
+from race.cli import bench, embed, listing, new, preview, render, schema, simulate, validate
 from race.cli.app import EXAMPLES, main
 
-for _module in (render, preview, simulate, validate, listing, bench, embed):
+for _module in (render, preview, simulate, validate, listing, new, schema, embed, bench):
     main.add_command(_module.command)
 
 __all__ = ["EXAMPLES", "main"]
