@@ -11,7 +11,7 @@ from race.engine import Race
 from race.errors import RenderError
 from race.scene import Scene
 
-COLUMNS = ("racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y")
+COLUMNS = ("racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y", "lr")
 
 
 def check_csv_output(target: Path, scene: Scene) -> Path:
@@ -26,10 +26,10 @@ def check_csv_output(target: Path, scene: Scene) -> Path:
 def write_csv(race: Race, target: Path) -> Path:
     """Write every racer's trajectory to ``target`` atomically.
 
-    Columns ``racer,step,x,y,loss,gx,gy,acc_x,acc_y`` (step 0 is the start; the accumulator
-    columns are empty for optimizers that keep none); with several starts per racer a ``start``
-    column follows ``racer``. Floats are written with 17 significant digits, so they read back
-    exactly.
+    Columns ``racer,step,x,y,loss,gx,gy,acc_x,acc_y,lr`` (step 0 is the start; the accumulator
+    columns are empty for optimizers that keep none; ``lr`` is the learning rate the next update
+    uses, which a schedule changes); with several starts per racer a ``start`` column follows
+    ``racer``. Floats are written with 17 significant digits, so they read back exactly.
     """
     many = any(len(t.racer.starts) > 1 for t in race.trajectories)
     header = ("racer", "start") + COLUMNS[1:] if many else COLUMNS
@@ -48,8 +48,14 @@ def write_csv(race: Race, target: Path) -> Path:
                 block = np.char.mod("%.17g", np.column_stack(numbers))
                 rows = [",".join(row) for row in block]
                 tail = "" if trajectory.accumulators is not None else ",,"
+                rows = [row + tail for row in rows]
+                if trajectory.learning_rates is None:
+                    rows = [row + "," for row in rows]
+                else:
+                    lrs = np.char.mod("%.17g", trajectory.learning_rates)
+                    rows = [f"{row},{lr}" for row, lr in zip(rows, lrs)]
                 lead = f"{label},{start}," if many else f"{label},"
-                out.writelines(f"{lead}{step},{row}{tail}\n" for step, row in zip(steps, rows))
+                out.writelines(f"{lead}{step},{row}\n" for step, row in zip(steps, rows))
     return Path(target)
 
 

@@ -32,14 +32,27 @@ LEGEND_SIZE = 9
 COUNTER_SIZE = 9
 
 
+def lr_text(trajectory, step: int | None) -> str | None:
+    """'lr 0.01': the learning rate at ``step`` (the start's without one); when a schedule moves
+    it, 'lr 1.00e-02' (one width, so the legend does not shift); None without an lr."""
+    racer = trajectory.racer
+    rates = trajectory.learning_rates
+    if rates is None:
+        lr = getattr(racer.config, "lr", None)
+        return None if lr is None else f"lr {lr:g}"
+    lr = float(rates[0 if step is None else min(step, len(rates) - 1)])
+    return f"lr {lr:.2e}" if racer.schedule is not None else f"lr {lr:g}"
+
+
 def racer_label(race: Race, index: int, step: int | None = None) -> str:
-    """'AdaGrad (adagrad, lr 0.01)', plus how it left the race by ``step`` if it did."""
+    """'AdaGrad (adagrad, lr 0.01)', plus how it left the race by ``step`` if it did; a
+    scheduled learning rate is the one at ``step``."""
     trajectory = race.trajectories[index]
     racer = trajectory.racer
-    lr = getattr(racer.config, "lr", None)
     parts = [] if racer.label.lower() == racer.optimizer.lower() else [racer.optimizer]
+    lr = lr_text(trajectory, step)
     if lr is not None:
-        parts.append(f"lr {lr:g}")
+        parts.append(lr)
     text = f"{racer.label} ({', '.join(parts)})" if parts else racer.label
     diverged = trajectory.diverged_at
     left = diverged >= 0
@@ -223,7 +236,8 @@ class Stage:
             self._animated.add(id(artist))
 
     def _legend_key(self, step: int) -> Hashable:
-        return tuple(int(((t.diverged_at >= 0) & (t.diverged_at <= step)).sum())
+        return tuple((int(((t.diverged_at >= 0) & (t.diverged_at <= step)).sum()),
+                      lr_text(t, step) if t.racer.schedule is not None else None)
                      for t in self.race.trajectories)
 
     def _redraw_background(self, step: int) -> None:
