@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from race.errors import HyperparameterError
 from race.schedules import cosine, cyclic, decay, sequential
 from race.schedules.base import Group, Schedule, ScheduleConfig, zero_division
 

@@ -1,13 +1,16 @@
-"""Optimizers driven by learning-rate schedules, through the engine, against torch.
+"""Learning-rate schedules against torch, alone and driving optimizers through the engine.
 
 The references (data/torch_reference.npz, from make_torch_reference.py) are torch optimizers
-with a ``torch.optim.lr_scheduler`` stepped once after every optimizer step. Here the same
-racer runs through ``race.engine`` (its schedule sets lr and momentum/betas each step) on a
-surface whose gradient is the generator's own, so torch is not needed.
+with a ``torch.optim.lr_scheduler`` stepped once after every optimizer step, schedules alone
+over many steps, each scheduler's keyword defaults, and the errors torch raises for bad
+arguments. Scheduled racers run through ``race.engine`` (their schedule sets lr and
+momentum/betas each step) on a surface whose gradient is the generator's own, so torch is not
+needed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -16,6 +19,7 @@ import pytest
 
 from parity_surfaces import GRADIENTS
 from race.engine import run_racer
+from race.errors import HyperparameterError
 from race.optimizers import get_optimizer
 from race.scene import Racer
 from race.schedules import SCHEDULES, get_schedule, group_of, trace
@@ -108,3 +112,44 @@ def test_every_schedule_is_covered():
     paired = {run["optimizer"] for run in SCHEDULED.values()}
     assert {"sgd", "momentum", "adam", "adamw", "rmsprop", "adagrad", "asgd", "rprop",
             "adafactor"} <= paired
+
+
+# Schedules alone, their keywords and their errors ---------------------------------------------
+
+@pytest.mark.parametrize("case", META["traces"], ids=[t["id"] for t in META["traces"]])
+def test_trace_matches_torch(case):
+    config = get_optimizer(case["optimizer"]).config(**case["kwargs"])
+    ours = trace(schedule_config(case["schedule"]), group_of(config), META["trace_steps"])
+    prefix = f"trace/{case['id']}"
+    assert ours.lr.shape == (META["trace_steps"] + 1,)
+    assert relative(ours.lr, REFERENCE[f"{prefix}/lr"]) <= LR_TOLERANCE
+    if f"{prefix}/momentum" in REFERENCE:
+        assert relative(ours.momentum, REFERENCE[f"{prefix}/momentum"]) <= LR_TOLERANCE
+    else:
+        assert ours.momentum is None
+
+
+@pytest.mark.parametrize("name", [s.name for s in SCHEDULES.values()])
+def test_keywords_and_defaults_are_torchs(name):
+    torch_defaults = META["schedule_defaults"][name]
+    ours = {}
+    for f in dataclasses.fields(get_schedule(name).config):
+        default = "<required>" if f.default is dataclasses.MISSING else f.default
+        ours[f.name] = list(default) if isinstance(default, tuple) else default
+    assert ours == torch_defaults
+    assert list(ours) == list(torch_defaults)   # and in torch's order
+
+
+def _id(case) -> str:
+    return f"{case['schedule'][0]}-{case['optimizer']}-{'.'.join(map(str, case['key']))}"
+
+
+@pytest.mark.parametrize("case", META["invalid_schedules"],
+                         ids=[_id(c) for c in META["invalid_schedules"]])
+def test_bad_arguments_are_refused_as_torch_refuses_them(case):
+    optimizer_config = get_optimizer(case["optimizer"]).config()
+    with pytest.raises(HyperparameterError) as error:
+        trace(schedule_config(case["schedule"]), group_of(optimizer_config), case["steps"])
+    key = error.value.key if isinstance(error.value.key, tuple) else (error.value.key,)
+    assert list(key) == case["key"]
+    assert str(error.value) == case["message"]

@@ -1,82 +1,16 @@
-"""Schedules against torch.optim.lr_scheduler's own numbers and messages (no torch needed).
+"""Schedules as pure functions: lr semantics, errors, caching, retuning a config.
 
-The references in tests/optimizers/data/torch_reference.npz come from
-tests/optimizers/make_torch_reference.py: schedules alone over many steps (``trace/...``), each
-class's keyword defaults, and the errors torch's constructors (or stepping) raise.
+Their numbers against torch's are in tests/optimizers/test_scheduled_parity.py, beside the
+stored references.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from pathlib import Path
-
-import numpy as np
 import pytest
 
 from race.errors import HyperparameterError
 from race.optimizers import get_optimizer
 from race.schedules import SCHEDULES, Group, get_schedule, group_of, retune, trace
-
-DATA = Path(__file__).parents[1] / "optimizers" / "data" / "torch_reference.npz"
-REFERENCE = np.load(DATA)
-META = json.loads(REFERENCE["meta"].tobytes())
-TOLERANCE = 1e-13
-
-
-def schedule_config(spec):
-    name, kwargs = spec
-    values = {}
-    for key, value in kwargs.items():
-        if key == "schedulers":
-            value = tuple(schedule_config(child) for child in value)
-        elif isinstance(value, list):
-            value = tuple(value)
-        values[key] = value
-    return get_schedule(name).config(**values)
-
-
-def relative(ours, theirs) -> float:
-    return float(np.max(np.abs(ours - theirs) / np.maximum(np.abs(theirs), 1e-300)))
-
-
-@pytest.mark.parametrize("case", META["traces"], ids=[t["id"] for t in META["traces"]])
-def test_trace_matches_torch(case):
-    config = get_optimizer(case["optimizer"]).config(**case["kwargs"])
-    ours = trace(schedule_config(case["schedule"]), group_of(config), META["trace_steps"])
-    prefix = f"trace/{case['id']}"
-    assert ours.lr.shape == (META["trace_steps"] + 1,)
-    assert relative(ours.lr, REFERENCE[f"{prefix}/lr"]) <= TOLERANCE
-    if f"{prefix}/momentum" in REFERENCE:
-        assert relative(ours.momentum, REFERENCE[f"{prefix}/momentum"]) <= TOLERANCE
-    else:
-        assert ours.momentum is None
-
-
-@pytest.mark.parametrize("name", [s.name for s in SCHEDULES.values()])
-def test_keywords_and_defaults_are_torchs(name):
-    torch_defaults = META["schedule_defaults"][name]
-    ours = {}
-    for f in dataclasses.fields(get_schedule(name).config):
-        default = "<required>" if f.default is dataclasses.MISSING else f.default
-        ours[f.name] = list(default) if isinstance(default, tuple) else default
-    assert ours == torch_defaults
-    assert list(ours) == list(torch_defaults)   # and in torch's order
-
-
-def _id(case) -> str:
-    return f"{case['schedule'][0]}-{case['optimizer']}-{'.'.join(map(str, case['key']))}"
-
-
-@pytest.mark.parametrize("case", META["invalid_schedules"],
-                         ids=[_id(c) for c in META["invalid_schedules"]])
-def test_bad_arguments_are_refused_as_torch_refuses_them(case):
-    optimizer_config = get_optimizer(case["optimizer"]).config()
-    with pytest.raises(HyperparameterError) as error:
-        trace(schedule_config(case["schedule"]), group_of(optimizer_config), case["steps"])
-    key = error.value.key if isinstance(error.value.key, tuple) else (error.value.key,)
-    assert list(key) == case["key"]
-    assert str(error.value) == case["message"]
 
 
 def test_names_are_torchs_in_any_case():
