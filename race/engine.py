@@ -115,12 +115,10 @@ def run_racers(surface: Surface, racers: tuple[Racer, ...] | list[Racer], steps:
             break
 
         seen = noise.add(k, grad)
-        new_params = np.empty_like(params)
-        for lane in lanes:
-            if everyone or moving[lane.rows].any():
-                new_params[lane.rows] = lane.step(k, params, seen)
-            else:
-                new_params[lane.rows] = params[lane.rows]
+        if len(lanes) == 1:     # its rows are all rows, and some start of it moves
+            new_params = lanes[0].step(k, params, seen)
+        else:
+            new_params = _step_lanes(k, lanes, params, seen, moving, everyone)
         new_loss, new_grad = _evaluate(surface, new_params)
         staying = _in_race(surface, new_params, new_loss, new_grad)
         if everyone and staying.all():
@@ -148,6 +146,18 @@ def run_racers(surface: Surface, racers: tuple[Racer, ...] | list[Racer], steps:
                    diverged_at[lane.rows].copy(), stopped_at[lane.rows].copy(),
                    lane.learning_rates)
         for lane in lanes)
+
+
+def _step_lanes(k: int, lanes: list[_Lane], params: np.ndarray, seen: np.ndarray,
+                moving: np.ndarray, everyone: bool) -> np.ndarray:
+    """Each racer's update on its rows; a racer whose starts are all frozen stays put."""
+    new_params = np.empty_like(params)
+    for lane in lanes:
+        if everyone or moving[lane.rows].any():
+            new_params[lane.rows] = lane.step(k, params, seen)
+        else:
+            new_params[lane.rows] = params[lane.rows]
+    return new_params
 
 
 class _Lane:
