@@ -6,6 +6,10 @@
     race.render(result, "article.mp4", fps=24)   # any writer and render setting of the CLI
     race.show(scene)                             # in Jupyter: the animation, inline
 
+Your own optimizer races too, from Python only (a scene file never imports or runs code):
+``race.numpy_optimizer(name, init, update, ...)`` or ``race.torch_optimizer(MyOptimizer)``,
+handed to ``race.load(..., optimizers=[...])`` so that racers can name it.
+
 Every function takes plain data and returns plain results; bad input raises the same typed
 errors (``race.errors``) the CLI reports, with the same one-line messages.
 """
@@ -20,6 +24,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from race.engine import Race, run
 from race.errors import SceneError
+from race.optimizers import OPTIMIZERS, Optimizer
 from race.overrides import Override, from_mapping
 from race.scene import Scene
 
@@ -28,30 +33,107 @@ Report = Callable[[str], None]
 
 
 def load(source: str | os.PathLike | Mapping[str, Any],
-         overrides: Mapping[str, Any] | None = None) -> Scene:
+         overrides: Mapping[str, Any] | None = None, *,
+         optimizers: Iterable[Optimizer | type] = ()) -> Scene:
     """A validated Scene from a scene file's path, a shipped scene's name ('article'), or a
     mapping shaped like the YAML. ``overrides`` maps key paths to values, as ``--set`` does:
-    ``{"render.fps": 24, "racers[0].lr": 0.1}``."""
-    return load_layered(source, from_mapping(overrides))
+    ``{"render.fps": 24, "racers[0].lr": 0.1}``. ``optimizers`` are your own, from
+    ``numpy_optimizer`` or ``torch_optimizer`` (or a torch.optim.Optimizer subclass itself):
+    racers name them like built-ins. In a mapping, a racer's ``optimizer`` may also be one of
+    these objects."""
+    return load_layered(source, from_mapping(overrides), optimizers=optimizers)
 
 
 def load_layered(source: str | os.PathLike | Mapping[str, Any],
-                 overrides: Iterable[Override | str] = ()) -> Scene:
+                 overrides: Iterable[Override | str] = (), *,
+                 optimizers: Iterable[Optimizer | type] = ()) -> Scene:
     """``load`` with overrides already parsed (the CLI's flags, each naming itself)."""
     from race.loader import load_scene, scene_from_data
     from race.scenes import resolve_scene
 
+    registry = custom_registry(optimizers)
     if isinstance(source, Mapping):
-        return scene_from_data(dict(source), overrides=overrides, name="scene")
+        data = _name_inline_optimizers(dict(source), registry)
+        return scene_from_data(data, overrides=overrides, name="scene", optimizers=registry)
     if not isinstance(source, (str, os.PathLike)):
         raise SceneError(f"expected a scene file, a shipped scene's name or a mapping, "
                          f"got {type(source).__name__}")
-    return load_scene(resolve_scene(source), overrides)
+    return load_scene(resolve_scene(source), overrides, optimizers=registry)
+
+
+def numpy_optimizer(name: str, init: Callable, update: Callable, *, config: type | None = None,
+                    accumulator: Callable | None = None, velocity: Callable | None = None,
+                    rule: str = "") -> Optimizer:
+    """Your own optimizer as pure numpy functions, following the built-ins' contract:
+    ``init(params, config) -> state`` and ``update(params, grads, state, config) ->
+    (params, state)`` with params and grads of shape (starts, 2). ``config`` is a frozen
+    dataclass of its hyperparameters with defaults (racers set them as YAML keys; a field
+    ``lr`` lets a schedule drive it); ``accumulator(state)`` and ``velocity(state)`` give
+    (starts, 2) arrays for the squares and momentum arrows."""
+    from race.optimizers.custom import from_functions
+
+    return from_functions(name, init, update, config=config, accumulator=accumulator,
+                          velocity=velocity, rule=rule)
+
+
+def torch_optimizer(optimizer_class: type, *, name: str | None = None,
+                    accumulator: str | None = None, velocity: str | None = None) -> Optimizer:
+    """Your own ``torch.optim.Optimizer`` subclass (needs torch), stepped by torch in float64
+    with one tensor per start. Its hyperparameters are its constructor's keyword arguments;
+    ``name`` defaults to the class name in lower case; ``accumulator`` and ``velocity`` name
+    per-parameter state entries to draw (e.g. ``"exp_avg_sq"``, ``"exp_avg"``)."""
+    from race.optimizers.torch_route import from_torch
+
+    return from_torch(optimizer_class, name=name, accumulator=accumulator, velocity=velocity)
+
+
+def custom_registry(optimizers: Iterable[Optimizer | type]) -> dict[str, Optimizer]:
+    """Name -> record for the custom optimizers given to ``load``; torch classes are wrapped."""
+    if isinstance(optimizers, (Optimizer, type, str)) or isinstance(optimizers, Mapping):
+        raise SceneError("optimizers: expected a list of optimizers from race.numpy_optimizer "
+                         "or race.torch_optimizer")
+    registry: dict[str, Optimizer] = {}
+    for item in optimizers:
+        record = _as_optimizer(item)
+        if record.name in OPTIMIZERS:
+            raise SceneError(f"optimizers: {record.name!r} is a built-in optimizer; give yours "
+                             "another name")
+        if registry.get(record.name, record) is not record:
+            raise SceneError(f"optimizers: two different optimizers are named {record.name!r}")
+        registry[record.name] = record
+    return registry
+
+
+def _as_optimizer(item: Any) -> Optimizer:
+    if isinstance(item, Optimizer):
+        return item
+    if isinstance(item, type):
+        return torch_optimizer(item)
+    raise SceneError(f"optimizers: expected an optimizer from race.numpy_optimizer or "
+                     f"race.torch_optimizer, got {type(item).__name__}")
+
+
+def _name_inline_optimizers(data: dict, registry: dict[str, Optimizer]) -> dict:
+    """Racers whose ``optimizer`` is an object: register it and put its name in its place, so
+    the scene's data stays plain (and can be layered again)."""
+    racers = data.get("racers")
+    if not isinstance(racers, list):
+        return data
+    named = []
+    for racer in racers:
+        optimizer = racer.get("optimizer") if isinstance(racer, Mapping) else None
+        if optimizer is not None and not isinstance(optimizer, str):
+            record = _as_optimizer(optimizer)
+            registry.update(custom_registry([*registry.values(), record]))  # checks the name
+            racer = {**racer, "optimizer": record.name}
+        named.append(racer)
+    return {**data, "racers": named}
 
 
 def simulate(scene: Scene) -> Race:
     """Run every racer of ``scene``; the result holds one Trajectory per racer with numpy arrays
-    ``positions`` (steps+1, starts, 2), ``losses``, ``gradients`` and ``accumulators``."""
+    ``positions`` (steps+1, starts, 2), ``losses``, ``gradients``, ``accumulators`` and
+    ``learning_rates`` (steps+1,)."""
     if not isinstance(scene, Scene):
         raise SceneError(f"simulate: expected a Scene from race.load, got {type(scene).__name__}")
     return run(scene)
@@ -152,5 +234,6 @@ def relayer(scene: Scene, overrides: Mapping[str, Any]) -> Scene:
 
     if scene.data is None:
         raise SceneError("this scene was not built by race.load; cannot apply settings to it")
+    customs = {r.optimizer: r.custom for r in scene.racers if r.custom is not None}
     return scene_from_data(scene.data, file=scene.source, overrides=from_mapping(overrides),
-                           name=scene.name)
+                           name=scene.name, optimizers=customs)

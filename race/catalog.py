@@ -4,8 +4,20 @@ from __future__ import annotations
 
 
 def describe(what: str) -> str:
-    return {"optimizers": optimizers, "surfaces": surfaces, "scenes": scenes,
-            "presets": presets, "render-keys": render_keys}[what]()
+    return {"optimizers": optimizers, "schedules": schedules, "surfaces": surfaces,
+            "scenes": scenes, "presets": presets, "render-keys": render_keys}[what]()
+
+
+# torch.optim classes that do not race, and why (also in the README).
+LEFT_OUT = {
+    "LBFGS": "one step() calls its closure for the loss and gradient up to 25 times (20 inner "
+             "iterations, a line search), so its step is not one gradient like the others' "
+             "and a race against them would not be fair; it also joins all parameters into "
+             "one vector, so starts could not race side by side",
+    "SparseAdam": "accepts only sparse gradients; a point's gradient is dense (Adam or AdamW "
+                  "is the dense rule)",
+    "Muon": "accepts only 2D (matrix) parameters; a point on a surface is a 2-vector",
+}
 
 
 def optimizers() -> str:
@@ -21,6 +33,25 @@ def optimizers() -> str:
             "  (no accumulator: draws no squares)"
         lines.append(f"{name:<10} torch.optim.{optimizer.torch_name}({defaults}){squares}")
         lines.append(f"{'':<10} {optimizer.rule}")
+    lines.append("")
+    lines.append("not raced:")
+    lines += [f"{'':<10} torch.optim.{name}: {why}" for name, why in LEFT_OUT.items()]
+    return "\n".join(lines)
+
+
+def schedules() -> str:
+    import dataclasses
+
+    from race.schedules import SCHEDULES
+
+    lines = []
+    for schedule in SCHEDULES.values():
+        arguments = ", ".join(
+            f.name if f.default is dataclasses.MISSING else f"{f.name}={f.default!r}"
+            for f in dataclasses.fields(schedule.config))
+        lines.append(f"{schedule.name:<28} torch.optim.lr_scheduler.{schedule.name}("
+                     f"{arguments})")
+        lines.append(f"{'':<28} {schedule.summary}")
     return "\n".join(lines)
 
 

@@ -1,4 +1,10 @@
-"""Run every racer of a scene, vectorized over its start points, and record what happened."""
+"""Run every racer of a scene together and record what happened.
+
+All racer-starts of a scene share one (n, 2) array of points, so each step evaluates the
+surface once for everybody (the cost that dominates a race); each racer then takes its own
+optimizer step on its rows. A racer's learning rate follows its schedule, and with gradient
+noise every racer sees the same noise at the same step and start.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from race.optimizers import get_optimizer
+from race.optimizers.base import Optimizer
 from race.scene import Racer, Scene
+from race.schedules import group_of, retune, trace
 from race.surfaces.base import Surface
 
 # A ball further than this many domain-widths outside the plotting domain has left the race.
@@ -26,11 +34,14 @@ class Trajectory:
     racer: Racer
     positions: np.ndarray        # (steps+1, n, 2)
     losses: np.ndarray           # (steps+1, n)
-    gradients: np.ndarray        # (steps+1, n, 2) the gradient at positions[k]
+    gradients: np.ndarray        # (steps+1, n, 2) the surface's gradient at positions[k]
     accumulators: np.ndarray | None  # (steps+1, n, 2) accumulated g^2 after k updates, or None
     velocities: np.ndarray | None    # (steps+1, n, 2) momentum buffer / first moment, or None
     diverged_at: np.ndarray      # (n,) first step whose update left the race, or -1
     stopped_at: np.ndarray       # (n,) step at which the stop rule froze the ball, or -1
+    # (steps+1,) the learning rate in the optimizer after k steps, which update k+1 uses (it
+    # changes only with a schedule); None for an optimizer without an lr
+    learning_rates: np.ndarray | None = None
 
     @property
     def steps(self) -> int:
@@ -45,69 +56,212 @@ class Race:
 
 def run(scene: Scene) -> Race:
     """Simulate every racer of ``scene`` for ``scene.steps`` steps."""
-    trajectories = tuple(run_racer(scene.surface, racer, scene.steps, scene.stop_tolerance)
-                         for racer in scene.racers)
-    return Race(scene, trajectories)
+    return Race(scene, run_racers(scene.surface, scene.racers, scene.steps,
+                                  scene.stop_tolerance))
 
 
 def run_racer(surface: Surface, racer: Racer, steps: int,
               stop_tolerance: float | None = None) -> Trajectory:
-    """Simulate one racer from all its starts at once.
+    """Simulate one racer from all its starts at once."""
+    return run_racers(surface, (racer,), steps, stop_tolerance)[0]
+
+
+def optimizer_of(racer: Racer) -> Optimizer:
+    """The racer's optimizer: its custom one (from the Python API), else the registry's."""
+    return racer.custom if racer.custom is not None else get_optimizer(racer.optimizer)
+
+
+def run_racers(surface: Surface, racers: tuple[Racer, ...] | list[Racer], steps: int,
+               stop_tolerance: float | None = None) -> tuple[Trajectory, ...]:
+    """Simulate ``racers`` together, one surface evaluation per step for all their starts.
 
     A start whose next point is non-finite or far outside the domain is marked diverged at that
     step and frozen at its last good point; one whose gradient falls under ``stop_tolerance`` on
     both axes is frozen where it is. Frozen starts keep their state; the others go on.
     """
-    optimizer = get_optimizer(racer.optimizer)
-    config = racer.config
-    params = np.array(racer.starts, dtype=np.float64).reshape(-1, 2)
+    lanes, offset = [], 0
+    for racer in racers:
+        lanes.append(_Lane(racer, offset, steps))
+        offset = lanes[-1].rows.stop
+    params = np.concatenate([lane.starts for lane in lanes])
     n = params.shape[0]
-
     positions = np.empty((steps + 1, n, 2))
     losses = np.empty((steps + 1, n))
     gradients = np.empty((steps + 1, n, 2))
-    state = optimizer.init(params, config)
-    accumulator = optimizer.accumulator(state)
-    velocity = optimizer.velocity(state)
-    accumulators = None if accumulator is None else np.empty((steps + 1, n, 2))
-    velocities = None if velocity is None else np.empty((steps + 1, n, 2))
     diverged_at = np.full(n, NOT_YET)
     stopped_at = np.full(n, NOT_YET)
     moving = np.ones(n, dtype=bool)
+    noise = _Noise(lanes)
 
     loss, grad = _evaluate(surface, params)
+    everyone = True          # no start frozen yet: the common case skips the masks
     for k in range(steps + 1):
         positions[k], losses[k], gradients[k] = params, loss, grad
-        if accumulators is not None:
-            accumulators[k] = optimizer.accumulator(state)
-        if velocities is not None:
-            velocities[k] = optimizer.velocity(state)
+        for lane in lanes:
+            lane.record(k)
         if k == steps:
             break
         if stop_tolerance is not None:
             small = np.abs(grad) < stop_tolerance
             settled = moving & small[:, 0] & small[:, 1]
-            stopped_at[settled] = k
-            moving &= ~settled
-        if not moving.any():
-            _fill_frozen(k + 1, positions, losses, gradients, accumulators, velocities)
+            if settled.any():
+                stopped_at[settled] = k
+                moving &= ~settled
+                everyone = False
+        if not everyone and not moving.any():
+            _fill_frozen(k + 1, positions, losses, gradients)
+            for lane in lanes:
+                lane.fill_frozen(k + 1)
             break
 
-        new_params, new_state = optimizer.update(params, grad, state, config)
+        seen = noise.add(k, grad)
+        if len(lanes) == 1:     # its rows are all rows, and some start of it moves
+            new_params = lanes[0].step(k, params, seen)
+        else:
+            new_params = _step_lanes(k, lanes, params, seen, moving, everyone)
         new_loss, new_grad = _evaluate(surface, new_params)
-        escaped = moving & ~_in_race(surface, new_params, new_loss, new_grad)
+        staying = _in_race(surface, new_params, new_loss, new_grad)
+        if everyone and staying.all():
+            params, loss, grad = new_params, new_loss, new_grad
+            for lane in lanes:
+                lane.settle(None)
+            continue
+        escaped = moving & ~staying
         diverged_at[escaped] = k + 1
         moving &= ~escaped
-        if moving.all():
-            params, state, loss, grad = new_params, new_state, new_loss, new_grad
-        else:
-            params = np.where(moving[:, None], new_params, params)
-            loss = np.where(moving, new_loss, loss)
-            grad = np.where(moving[:, None], new_grad, grad)
-            state = _select_state(moving, new_state, state)
+        everyone = False
+        params = np.where(moving[:, None], new_params, params)
+        loss = np.where(moving, new_loss, loss)
+        grad = np.where(moving[:, None], new_grad, grad)
+        for lane in lanes:
+            lane.settle(moving[lane.rows])
 
-    return Trajectory(racer, positions, losses, gradients, accumulators, velocities,
-                      diverged_at, stopped_at)
+    split = len(lanes) > 1    # one racer keeps the arrays themselves: no copy
+    return tuple(
+        Trajectory(lane.racer,
+                   positions[:, lane.rows].copy() if split else positions,
+                   losses[:, lane.rows].copy() if split else losses,
+                   gradients[:, lane.rows].copy() if split else gradients,
+                   lane.accumulators, lane.velocities,
+                   diverged_at[lane.rows].copy(), stopped_at[lane.rows].copy(),
+                   lane.learning_rates)
+        for lane in lanes)
+
+
+def _step_lanes(k: int, lanes: list[_Lane], params: np.ndarray, seen: np.ndarray,
+                moving: np.ndarray, everyone: bool) -> np.ndarray:
+    """Each racer's update on its rows; a racer whose starts are all frozen stays put."""
+    new_params = np.empty_like(params)
+    for lane in lanes:
+        if everyone or moving[lane.rows].any():
+            new_params[lane.rows] = lane.step(k, params, seen)
+        else:
+            new_params[lane.rows] = params[lane.rows]
+    return new_params
+
+
+class _Lane:
+    """One racer inside a run: its rows of the shared arrays, its optimizer, state and records.
+
+    Mutable on purpose, and private to ``run_racers``: it holds the racer's state from one
+    step to the next.
+    """
+
+    def __init__(self, racer: Racer, offset: int, steps: int) -> None:
+        self.racer = racer
+        self.starts = np.array(racer.starts, dtype=np.float64).reshape(-1, 2)
+        self.rows = slice(offset, offset + self.starts.shape[0])
+        self.optimizer = optimizer_of(racer)
+        self.tuning = _Tuning(racer.config, racer.schedule, steps)
+        self.state = self.optimizer.init(self.starts, self.tuning.config_at(0))
+        self.new_state = self.state
+        size = (steps + 1,) + self.starts.shape
+        self.accumulators = None if self.optimizer.accumulator(self.state) is None \
+            else np.empty(size)
+        self.velocities = None if self.optimizer.velocity(self.state) is None \
+            else np.empty(size)
+        self.learning_rates = self.tuning.learning_rates()
+
+    def record(self, k: int) -> None:
+        if self.accumulators is not None:
+            self.accumulators[k] = self.optimizer.accumulator(self.state)
+        if self.velocities is not None:
+            self.velocities[k] = self.optimizer.velocity(self.state)
+
+    def step(self, k: int, params: np.ndarray, grads: np.ndarray) -> np.ndarray:
+        """Update k+1 from the shared arrays; the new state waits for ``settle``."""
+        new_params, self.new_state = self.optimizer.update(
+            params[self.rows], grads[self.rows], self.state, self.tuning.config_at(k))
+        return new_params
+
+    def settle(self, moving: np.ndarray | None) -> None:
+        """Keep the new state of the starts still moving (None: all are), the old one of
+        those frozen."""
+        if self.new_state is self.state:      # no start of this racer moved this step
+            return
+        if moving is None or moving.all():
+            self.state = self.new_state
+        elif moving.any():
+            self.state = _select_state(moving, self.new_state, self.state)
+        self.new_state = self.state
+
+    def fill_frozen(self, start: int) -> None:
+        _fill_frozen(start, self.accumulators, self.velocities)
+
+
+class _Tuning:
+    """A racer's hyperparameters step by step: its config, with the lr (and momentum) its
+    schedule sets for each step, as torch's scheduler writes them into the param group."""
+
+    def __init__(self, config, schedule, steps: int) -> None:
+        self.config = config
+        self.steps = steps
+        self.trace = None if schedule is None else trace(schedule, group_of(config), steps)
+        self._key: tuple | None = None
+        self._tuned = config
+
+    def config_at(self, k: int):
+        if self.trace is None:
+            return self.config
+        lr = float(self.trace.lr[k])
+        momentum = None if self.trace.momentum is None else float(self.trace.momentum[k])
+        if (lr, momentum) != self._key:
+            self._key, self._tuned = (lr, momentum), retune(self.config, lr, momentum)
+        return self._tuned
+
+    def learning_rates(self) -> np.ndarray | None:
+        if self.trace is not None:
+            return self.trace.lr
+        lr = getattr(self.config, "lr", None)
+        if not isinstance(lr, (int, float)) or isinstance(lr, bool):
+            return None
+        return np.full(self.steps + 1, float(lr))
+
+
+class _Noise:
+    """Gradient noise, the same for every racer with the same seed at the same step and start:
+    step k's noise for start j is row j of ``default_rng([seed, k]).standard_normal((n, 2))``,
+    whatever n is (numpy fills the rows in order)."""
+
+    def __init__(self, lanes: list[_Lane]) -> None:
+        self.lanes = [(lane.rows, lane.racer.gradient_noise) for lane in lanes
+                      if lane.racer.gradient_noise is not None
+                      and lane.racer.gradient_noise.std > 0]
+        self.rows_per_seed: dict[int, int] = {}
+        for rows, noise in self.lanes:
+            count = rows.stop - rows.start
+            self.rows_per_seed[noise.seed] = max(count, self.rows_per_seed.get(noise.seed, 0))
+
+    def add(self, k: int, grad: np.ndarray) -> np.ndarray:
+        """The gradients the optimizers see at step k: ``grad`` plus each racer's noise."""
+        if not self.lanes:
+            return grad
+        draws = {seed: np.random.default_rng([seed, k]).standard_normal((count, 2))
+                 for seed, count in self.rows_per_seed.items()}
+        seen = grad.copy()
+        for rows, noise in self.lanes:
+            seen[rows] = grad[rows] + noise.std * draws[noise.seed][:rows.stop - rows.start]
+        return seen
 
 
 def _evaluate(surface: Surface, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -128,13 +282,24 @@ def _in_race(surface: Surface, params: np.ndarray, loss: np.ndarray,
 
 
 def _select_state(moving: np.ndarray, new_state, old_state):
-    """Take each start's new state where it is still moving and keep the old one elsewhere."""
+    """Take each start's new state where it is still moving and keep the old one elsewhere.
+
+    States are NamedTuples or tuples (our optimizers'), dicts, or single arrays; arrays with
+    one row per start are picked row by row, anything else is taken from the new state.
+    """
     def pick(new, old):
         if isinstance(new, np.ndarray) and new.ndim and new.shape[0] == moving.shape[0]:
             mask = moving.reshape((-1,) + (1,) * (new.ndim - 1))
             return np.where(mask, new, old)
         return new
-    return type(new_state)(*(pick(a, b) for a, b in zip(new_state, old_state)))
+
+    if isinstance(new_state, dict):
+        return {key: pick(value, old_state.get(key)) for key, value in new_state.items()}
+    if isinstance(new_state, tuple):
+        values = [pick(a, b) for a, b in zip(new_state, old_state)]
+        return type(new_state)(*values) if hasattr(new_state, "_fields") \
+            else type(new_state)(values)
+    return pick(new_state, old_state)
 
 
 def _fill_frozen(start: int, *arrays) -> None:

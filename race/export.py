@@ -13,7 +13,7 @@ from race.scene import Scene
 from race.signals import raise_if_terminated
 from race.write.target import Target, check_name, file_target, output_file
 
-COLUMNS = ("racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y")
+COLUMNS = ("racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y", "lr")
 
 
 def check_csv_output(output: str | Path, scene: Scene) -> Target:
@@ -33,10 +33,10 @@ def check_csv_output(output: str | Path, scene: Scene) -> Target:
 def write_csv(race: Race, output: str | Path | Target) -> Path:
     """Write every racer's trajectory to ``target`` atomically.
 
-    Columns ``racer,step,x,y,loss,gx,gy,acc_x,acc_y`` (step 0 is the start; the accumulator
-    columns are empty for optimizers that keep none); with several starts per racer a ``start``
-    column follows ``racer``. Floats are written as Python's repr, the shortest text that reads back
-    exactly.
+    Columns ``racer,step,x,y,loss,gx,gy,acc_x,acc_y,lr`` (step 0 is the start; the accumulator
+    columns are empty for optimizers that keep none; ``lr`` is the learning rate the next update
+    uses, which a schedule changes); with several starts per racer a ``start`` column follows
+    ``racer``. Floats are written as Python's repr, the shortest text that reads back exactly.
     """
     many = any(len(t.racer.starts) > 1 for t in race.trajectories)
     header = ("racer", "start") + COLUMNS[1:] if many else COLUMNS
@@ -48,18 +48,22 @@ def write_csv(race: Race, output: str | Path | Target) -> Path:
             steps = np.arange(trajectory.steps + 1)
             for start in range(trajectory.positions.shape[1]):
                 raise_if_terminated()
+                # Each column's format, empty where the racer keeps no such number; repr is the
+                # shortest text that reads back to the same float. Plain Python, not numpy's
+                # string ufuncs, which can swallow the exception a signal raises.
                 numbers = [trajectory.positions[:, start, 0], trajectory.positions[:, start, 1],
                            trajectory.losses[:, start], trajectory.gradients[:, start, 0],
                            trajectory.gradients[:, start, 1]]
+                columns = ["%r"] * 5
                 if trajectory.accumulators is not None:
                     numbers += [trajectory.accumulators[:, start, 0],
                                 trajectory.accumulators[:, start, 1]]
-                # repr: the shortest text that reads back to the same float. Plain Python, not
-                # numpy's string ufuncs, which can swallow the exception a signal raises.
-                tail = "" if trajectory.accumulators is not None else ",,"
+                columns += ["%r", "%r"] if trajectory.accumulators is not None else ["", ""]
+                if trajectory.learning_rates is not None:
+                    numbers.append(trajectory.learning_rates)
+                columns.append("%r" if trajectory.learning_rates is not None else "")
                 lead = f"{label},{start}," if many else f"{label},"
-                row_format = lead.replace("%", "%%") + "%d," + ",".join(["%r"] * len(numbers)) \
-                    + tail + "\n"
+                row_format = lead.replace("%", "%%") + "%d," + ",".join(columns) + "\n"
                 out.writelines(row_format % (step, *row) for step, row in
                                zip(steps.tolist(), np.column_stack(numbers).tolist()))
     return target.path

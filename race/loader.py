@@ -12,14 +12,15 @@ import os
 import stat
 import typing
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
 from race import limits
 from race.errors import ExpressionError, HyperparameterError, LimitError, SceneError
-from race.optimizers import OPTIMIZERS
+from race.optimizers import OPTIMIZERS, Optimizer
 from race.overrides import Override, apply_overrides, parse_override
+from race.racer_keys import build_noise, build_schedule
 from race.draw.theme import THEMES
 from race.presets import PRESETS
 from race.scene import Racer, Render, Scene
@@ -32,18 +33,20 @@ from race.values import (EXPECTED_COLOR, MAX_LABEL_CHARS, MAX_TITLE_CHARS, build
 from race.yamlsource import Source, read_yaml
 
 SCENE_KEYS = ("title", "surface", "start", "starts", "steps", "stop_tolerance", "racers",
-              "render", "output")
+              "render", "output", "gradient_noise")
 REQUIRED_KEYS = ("surface", "racers")
-RACER_KEYS = ("optimizer", "label", "color", "start", "starts")
+RACER_KEYS = ("optimizer", "label", "color", "start", "starts", "schedule", "gradient_noise")
 SURFACE_KEYS = ("name", "expr", "xlim", "ylim")
 DEFAULT_STEPS = 200
 
 
 def load_scene(path: str | Path, overrides: Iterable[str | Override] = (), *,
-               name: str | None = None) -> Scene:
+               name: str | None = None,
+               optimizers: Mapping[str, Optimizer] | None = None) -> Scene:
     """Read, validate and build the scene in ``path``.
 
-    ``overrides`` are ``Override`` records or ``--set`` texts ('key.path=value')."""
+    ``overrides`` are ``Override`` records or ``--set`` texts ('key.path=value');
+    ``optimizers`` are custom optimizers (Python API) racers may name beside the built-ins."""
     path = Path(path)
     file = str(path)
     raw = read_scene_bytes(path, file)
@@ -51,7 +54,8 @@ def load_scene(path: str | Path, overrides: Iterable[str | Override] = (), *,
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise SceneError("not a text file (expected UTF-8 YAML)", file=file) from None
-    return scene_from_text(text, file=file, overrides=overrides, name=name or path.stem)
+    return scene_from_text(text, file=file, overrides=overrides, name=name or path.stem,
+                           optimizers=optimizers)
 
 
 def read_scene_bytes(path: Path, file: str) -> bytes:
@@ -84,13 +88,16 @@ def read_scene_bytes(path: Path, file: str) -> bytes:
 
 
 def scene_from_text(text: str, *, file: str | None = None,
-                    overrides: Iterable[str | Override] = (), name: str = "scene") -> Scene:
+                    overrides: Iterable[str | Override] = (), name: str = "scene",
+                    optimizers: Mapping[str, Optimizer] | None = None) -> Scene:
     data, lines = read_yaml(text, file)
-    return scene_from_data(data, file=file, lines=lines, overrides=overrides, name=name)
+    return scene_from_data(data, file=file, lines=lines, overrides=overrides, name=name,
+                           optimizers=optimizers)
 
 
 def scene_from_data(data: Any, *, file: str | None = None, lines: dict | None = None,
-                    overrides: Iterable[str | Override] = (), name: str = "scene") -> Scene:
+                    overrides: Iterable[str | Override] = (), name: str = "scene",
+                    optimizers: Mapping[str, Optimizer] | None = None) -> Scene:
     """Validate and build a scene from a mapping shaped like the YAML (e.g. from Python)."""
     source = Source(file, lines or {})
     if not isinstance(data, dict):
@@ -101,10 +108,11 @@ def scene_from_data(data: Any, *, file: str | None = None, lines: dict | None = 
         data = apply_overrides(data, parsed)
         source = Source(file, lines or {}, {item.path: item.flag for item in parsed})
     check_unicode(data, (), source)
-    return build_scene(data, source, name)
+    return build_scene(data, source, name, optimizers)
 
 
-def build_scene(data: dict, source: Source, name: str) -> Scene:
+def build_scene(data: dict, source: Source, name: str,
+                optimizers: Mapping[str, Optimizer] | None = None) -> Scene:
     check_keys(data, SCENE_KEYS, (), source, "scene key")
     for key in REQUIRED_KEYS:
         if key not in data:
@@ -120,6 +128,8 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     render = build_record(Render, fill_preset({} if render is None else render, source),
                           ("render",), source)
     default_starts = build_starts(data, (), surface, source)
+    noise = build_noise(data.get("gradient_noise"), ("gradient_noise",), source)
+    registry = {**OPTIMIZERS, **(optimizers or {})}
 
     racers_raw = data["racers"]
     if not isinstance(racers_raw, list) or not racers_raw:
@@ -129,7 +139,8 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
     palette = THEMES[render.theme].palette
     racers: list[Racer] = []
     for index, item in enumerate(racers_raw):
-        racers.append(build_racer(item, index, default_starts, surface, palette, source))
+        racers.append(build_racer(item, index, default_starts, surface, palette, source,
+                                  steps=steps, noise=noise, registry=registry))
     racers = unique_labels(racers)
 
     total_starts = sum(len(r.starts) for r in racers)
@@ -153,7 +164,7 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
                 raise source.error(("output",), why)
     return Scene(name=name, title=str(title), surface=surface, steps=steps, racers=tuple(racers),
                  render=render, output=output, stop_tolerance=stop, source=source.file,
-                 data=data)
+                 data=data, gradient_noise=noise)
 
 
 def with_presets(overrides: list[Override]) -> list[Override]:
@@ -220,19 +231,20 @@ def builtin_surface(name: Any, path: tuple, source: Source) -> Surface:
 
 
 def build_racer(item: Any, index: int, default_starts, surface: Surface, palette,
-                source: Source) -> Racer:
+                source: Source, *, steps: int = DEFAULT_STEPS, noise=None,
+                registry: Mapping[str, Optimizer] = OPTIMIZERS) -> Racer:
     path = ("racers", index)
     if isinstance(item, str):
         item = {"optimizer": item}
     if not isinstance(item, dict):
         raise source.error(path, f"expected a mapping with an 'optimizer', got {describe(item)}")
     if "optimizer" not in item:
-        raise source.error(path, "missing 'optimizer' (one of " + ", ".join(OPTIMIZERS) + ")")
+        raise source.error(path, "missing 'optimizer' (one of " + ", ".join(registry) + ")")
     name = item["optimizer"]
-    if not isinstance(name, str) or name.lower() not in OPTIMIZERS:
-        raise source.error(path + ("optimizer",), unknown(name, OPTIMIZERS, "optimizer"))
+    if not isinstance(name, str) or name.lower() not in registry:
+        raise source.error(path + ("optimizer",), unknown(name, registry, "optimizer"))
     name = name.lower()
-    optimizer = OPTIMIZERS[name]
+    optimizer = registry[name]
     hyper_types = typing.get_type_hints(optimizer.config)
     hyper_names = [f.name for f in dataclasses.fields(optimizer.config)]
     check_keys(item, RACER_KEYS + tuple(hyper_names), path, source,
@@ -256,8 +268,14 @@ def build_racer(item: Any, index: int, default_starts, surface: Surface, palette
     starts = build_starts(item, path, surface, source) or default_starts
     if not starts:
         raise source.error(path, "no start point: give the scene a 'start' or the racer one")
+    schedule = None
+    if item.get("schedule") is not None:
+        schedule = build_schedule(item["schedule"], path + ("schedule",), source, config, steps)
+    if "gradient_noise" in item:
+        noise = build_noise(item["gradient_noise"], path + ("gradient_noise",), source, noise)
     return Racer(optimizer=name, config=config, label=str(label), color=str(color),
-                 starts=starts)
+                 starts=starts, schedule=schedule, gradient_noise=noise,
+                 custom=None if optimizer is OPTIMIZERS.get(name) else optimizer)
 
 
 def build_starts(data: dict, path: tuple, surface: Surface, source: Source):

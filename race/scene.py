@@ -23,6 +23,18 @@ def option(default: Any, doc: str, *, low: float | None = None, high: float | No
 
 
 @dataclass(frozen=True)
+class GradientNoise:
+    """Gaussian noise added to every gradient an optimizer sees: the simplest model of
+    minibatch noise. The noise of step k at start j is ``std`` times row j of
+    ``numpy.random.default_rng([seed, k]).standard_normal((n, 2))``: the same for every racer
+    with the same seed, whatever else the scene holds."""
+
+    std: float = option(0.0, "standard deviation per axis; 0 = exact gradients", low=0.0)
+    seed: int = option(0, "the noise's seed; racers with the same seed see the same noise",
+                       low=0)
+
+
+@dataclass(frozen=True)
 class Racer:
     """One optimizer with its hyperparameters, racing from one or more start points."""
 
@@ -31,6 +43,9 @@ class Racer:
     label: str                           # unique within the scene
     color: str                           # a matplotlib colour, validated at load time
     starts: tuple[tuple[float, float], ...]  # one start per racer-start, at least one
+    schedule: Any = None                 # a race.schedules config (e.g. StepLRConfig), or None
+    gradient_noise: GradientNoise | None = None  # the racer's own, else the scene's
+    custom: Any = None                   # a custom optimizer's record (Python API), or None
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,7 @@ class Scene:
     render: Render = field(default_factory=Render)
     output: str | None = None
     stop_tolerance: float | None = None  # stop a ball when |g| < this on both axes
+    gradient_noise: GradientNoise | None = None  # the scene's default for every racer
     source: str | None = None            # the file it came from, for messages
     # the mapping it was built from (after overrides), so settings can be layered on again
     data: Any = field(default=None, compare=False, repr=False)

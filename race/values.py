@@ -48,6 +48,11 @@ def convert(value: Any, hint: Any, path: tuple, source: Source, metadata: Mappin
         return value
     if dataclasses.is_dataclass(hint):
         return build_record(hint, value, path, source)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:   # tuple[int, ...]
+        if not isinstance(value, (list, tuple)):
+            raise source.error(path, f"expected a list, got {describe(value)}")
+        return tuple(convert(v, args[0], path + (i,), source, metadata)
+                     for i, v in enumerate(value))
     if origin is tuple:
         if not isinstance(value, (list, tuple)) or len(value) != len(args):
             raise source.error(path, f"expected a list of {len(args)} numbers, "

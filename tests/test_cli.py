@@ -38,7 +38,8 @@ def test_simulate_writes_the_long_csv(scene_file, tmp_path):
     assert result.exit_code == 0, result.output
     with open(out, newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y"]
+    assert list(rows[0]) == ["racer", "step", "x", "y", "loss", "gx", "gy", "acc_x", "acc_y",
+                             "lr"]
     assert len(rows) == 3 * 41
     race = run(load_scene(scene_file))
     for trajectory in race.trajectories:
@@ -51,6 +52,8 @@ def test_simulate_writes_the_long_csv(scene_file, tmp_path):
         else:
             acc = np.array([float(r["acc_x"]) for r in mine])
             np.testing.assert_array_equal(acc, trajectory.accumulators[:, 0, 0])
+        lrs = np.array([float(r["lr"]) for r in mine])
+        np.testing.assert_array_equal(lrs, np.full(41, trajectory.racer.config.lr))
     assert rows[0]["x"] == "1.5" and rows[0]["step"] == "0"
 
 

@@ -1,9 +1,12 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
-from race.engine import NOT_YET, run, run_racer
-from race.optimizers import get_optimizer
-from race.scene import Racer, Scene
+from race.engine import NOT_YET, run, run_racer, run_racers
+from race.optimizers import OPTIMIZERS, get_optimizer
+from race.optimizers.base import Optimizer
+from race.scene import GradientNoise, Racer, Scene
 from race.surfaces.base import Surface
 
 
@@ -104,10 +107,160 @@ def test_run_covers_every_racer_of_a_scene():
     assert all(t.steps == 20 for t in race.trajectories)
 
 
-@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adagrad", "rmsprop",
-                                  "adadelta", "adam", "adamw", "nadam", "radam"])
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
 def test_every_optimizer_runs_many_starts_at_once(name):
     grid = [(x, y) for x in np.linspace(-1.5, 1.5, 5) for y in np.linspace(-1.5, 1.5, 4)]
     trajectory = run_racer(bowl(), racer(name, grid), 30)
     assert trajectory.positions.shape == (31, 20, 2)
     assert np.all(np.isfinite(trajectory.positions))
+
+
+# All racers together: one surface evaluation per step ----------------------------------------
+
+def beale() -> Surface:
+    from race.surfaces import SURFACES
+
+    return SURFACES["beale"]
+
+
+def mixed_racers() -> list[Racer]:
+    """Racers of different rules, start counts, a diverging one and a stopping one."""
+    return [racer("sgd", [(1.0, 1.5)], lr=1e-3),
+            racer("adam", [(1.0, 1.5), (-1.0, 1.0), (2.0, -1.0)], lr=0.02),
+            racer("sgd", [(1.0, 1.5), (-2.0, -2.0)], lr=0.05),       # leaves the race
+            racer("momentum", [(1.0, 1.5)], lr=1e-3),
+            racer("adagrad", [(0.5, 0.5)], lr=0.1)]
+
+
+@pytest.mark.parametrize("stop", [None, 1e-2])
+def test_racers_run_together_exactly_as_each_alone(stop):
+    surface = beale()
+    together = run_racers(surface, mixed_racers(), 300, stop)
+    assert any((t.diverged_at >= 0).any() for t in together)
+    for trajectory, r in zip(together, mixed_racers()):
+        alone = run_racer(surface, r, 300, stop)
+        for field in ("positions", "losses", "gradients", "accumulators", "velocities",
+                      "diverged_at", "stopped_at", "learning_rates"):
+            np.testing.assert_array_equal(getattr(trajectory, field), getattr(alone, field),
+                                          err_msg=field)
+
+
+def test_a_racer_whose_starts_all_stopped_waits_while_the_others_go_on():
+    fast = racer("sgd", [(1.0, 1.0)], lr=0.4)       # settles on the bowl within a few steps
+    slow = racer("sgd", [(1.0, 1.0)], lr=0.001)
+    quick, crawl = run_racers(bowl(), [fast, slow], 200, stop_tolerance=1e-3)
+    assert 0 < quick.stopped_at[0] < 50 and crawl.stopped_at[0] == NOT_YET
+    k = int(quick.stopped_at[0])
+    assert np.all(quick.positions[k:] == quick.positions[k])
+    assert crawl.positions[-1, 0, 0] < crawl.positions[k, 0, 0]
+
+
+# Schedules and learning rates ----------------------------------------------------------------
+
+def test_a_schedule_sets_each_steps_learning_rate():
+    from race.schedules import get_schedule
+
+    step_lr = get_schedule("StepLR").config(step_size=5, gamma=0.5)
+    r = dataclasses.replace(racer("sgd", [(1.0, 1.0)], lr=0.1), schedule=step_lr)
+    trajectory = run_racer(bowl(), r, 12)
+    expected = [0.1] * 5 + [0.05] * 5 + [0.025] * 3
+    np.testing.assert_allclose(trajectory.learning_rates, expected, rtol=1e-15)
+    # on x² + y² plain SGD multiplies the point by (1 - 2 lr) each step
+    factors = trajectory.positions[1:, 0, 0] / trajectory.positions[:-1, 0, 0]
+    np.testing.assert_allclose(factors, 1 - 2 * np.array(expected[:12]), rtol=1e-12)
+
+
+def test_learning_rates_are_constant_without_a_schedule_and_absent_without_an_lr():
+    trajectory = run_racer(bowl(), racer("adam", [(1.0, 1.0)], lr=0.02), 7)
+    assert np.array_equal(trajectory.learning_rates, np.full(8, 0.02))
+    no_lr = dataclasses.replace(racer("sgd", [(1.0, 1.0)]), config=NoLr(), custom=HALVING)
+    assert run_racer(bowl(), no_lr, 3).learning_rates is None
+
+
+# Gradient noise ------------------------------------------------------------------------------
+
+def plane() -> Surface:
+    """f = x + y: the gradient is (1, 1) everywhere, so SGD's step shows the noise itself."""
+    return Surface(name="plane", formula="x + y", value=lambda x, y: x + y,
+                   gradient=lambda x, y: (np.ones_like(x), np.ones_like(y)),
+                   xlim=(-100.0, 100.0), ylim=(-100.0, 100.0))
+
+
+def noisy(r: Racer, std: float, seed: int = 0) -> Racer:
+    return dataclasses.replace(r, gradient_noise=GradientNoise(std=std, seed=seed))
+
+
+def noise_seen(trajectory, lr: float, std: float) -> np.ndarray:
+    """The standard normal draws SGD saw on the plane: θ' = θ - lr (1 + std z)."""
+    step = np.diff(trajectory.positions, axis=0)
+    return (-step / lr - 1.0) / std
+
+
+def test_noise_is_the_documented_draw_per_step_start_and_axis():
+    r = noisy(racer("sgd", [(0.0, 0.0), (1.0, 2.0), (3.0, -1.0)], lr=0.1), std=0.5, seed=7)
+    z = noise_seen(run_racer(plane(), r, 20), 0.1, 0.5)
+    expected = np.stack([np.random.default_rng([7, k]).standard_normal((3, 2))
+                         for k in range(20)])
+    np.testing.assert_allclose(z, expected, atol=1e-12)
+
+
+def test_every_racer_sees_the_same_noise_at_the_same_step_and_start():
+    one = noisy(racer("sgd", [(0.0, 0.0)], lr=0.1), std=0.5, seed=3)
+    many = noisy(racer("sgd", [(5.0, 5.0), (1.0, 1.0), (2.0, 2.0)], lr=0.01), std=2.0, seed=3)
+    other_seed = noisy(racer("sgd", [(0.0, 0.0)], lr=0.1), std=0.5, seed=4)
+    a, b, c = run_racers(plane(), [one, many, other_seed], 30)
+    za, zb, zc = noise_seen(a, 0.1, 0.5), noise_seen(b, 0.01, 2.0), noise_seen(c, 0.1, 0.5)
+    np.testing.assert_allclose(za[:, 0], zb[:, 0], atol=1e-9)   # start 0 of each: the same
+    assert not np.allclose(zb[:, 0], zb[:, 1])                  # starts differ
+    assert not np.allclose(za, zc)                              # seeds differ
+    assert np.abs(za).max() > 0.5
+
+
+def test_noise_does_not_depend_on_the_scene_around_it():
+    r = noisy(racer("adam", [(1.0, 1.5)], lr=0.05), std=3.0, seed=11)
+    alone = run_racer(beale(), r, 100)
+    crowded = run_racers(beale(), mixed_racers() + [r], 100)[-1]
+    shorter = run_racer(beale(), r, 40)
+    np.testing.assert_array_equal(crowded.positions, alone.positions)
+    np.testing.assert_array_equal(shorter.positions, alone.positions[:41])
+    np.testing.assert_array_equal(run_racer(beale(), r, 100).positions, alone.positions)
+    clean = run_racer(beale(), dataclasses.replace(r, gradient_noise=None), 100)
+    assert not np.allclose(clean.positions, alone.positions)
+    np.testing.assert_array_equal(alone.gradients[0], clean.gradients[0])  # the surface's
+
+
+def test_zero_noise_is_identical_to_none():
+    r = racer("rmsprop", [(1.0, 1.5), (-1.0, 1.0)], lr=0.01)
+    clean = run_racer(beale(), r, 200)
+    zero = run_racer(beale(), noisy(r, std=0.0, seed=5), 200)
+    for field in ("positions", "losses", "gradients", "accumulators"):
+        np.testing.assert_array_equal(getattr(zero, field), getattr(clean, field))
+
+
+# A custom optimizer's state and config -------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class NoLr:
+    pass
+
+
+def _halve_init(params, config):
+    return {"steps": 0, "last": np.zeros_like(params)}
+
+
+def _halve_update(params, grads, state, config):
+    return params * 0.5, {"steps": state["steps"] + 1, "last": params}
+
+
+HALVING = Optimizer("halving", NoLr, _halve_init, _halve_update, lambda s: None,
+                    lambda s: None, "θ ← θ/2", "")
+
+
+def test_an_optimizer_with_a_dict_state_races_while_some_starts_freeze():
+    # the start at (0.001, 0.001) has a tiny gradient on the bowl: the stop rule freezes it
+    r = dataclasses.replace(racer("sgd", [(1.0, 1.0), (1e-3, 1e-3)]), config=NoLr(),
+                            custom=HALVING)
+    trajectory = run_racer(bowl(), r, 5, stop_tolerance=1e-2)
+    assert trajectory.stopped_at[1] == 0 and trajectory.stopped_at[0] == NOT_YET
+    np.testing.assert_array_equal(trajectory.positions[:, 1], np.full((6, 2), 1e-3))
+    np.testing.assert_allclose(trajectory.positions[:, 0, 0], 0.5 ** np.arange(6))

@@ -84,6 +84,9 @@ RACER_DOCS = {
     "color": "the racer's colour (any matplotlib colour); default: the theme's next colour",
     "start": "[x, y], this racer's own start, inside the surface's domain",
     "starts": "this racer's own starts: a list of [x, y] points or {grid: [nx, ny]}",
+    "schedule": "a torch.optim.lr_scheduler class by `name` (any case) with its own keyword "
+                "arguments and defaults (`race list schedules`); stepped after every optimizer "
+                "step. `race validate` checks what torch's constructor checks",
 }
 # What torch's hyperparameters mean; a name missing here is described by its torch name.
 HYPERPARAMETER_DOCS = {
@@ -130,7 +133,8 @@ def scene_schema() -> dict:
         "allOf": [_one_start_key(), _custom_surface_needs_start()],
         "$defs": {"color": color_schema(), "colormap": colormap_schema(),
                   "surface_name": {"enum": list(SURFACES)},
-                  "point": _point(), "range": _range(), "starts": _starts()},
+                  "point": _point(), "range": _range(), "starts": _starts(),
+                  "schedule": _schedule()},
     }
 
 
@@ -175,10 +179,49 @@ def _racer_key(key: str) -> dict:
         "color": lambda: {"$ref": "#/$defs/color"},
         "start": lambda: {"$ref": "#/$defs/point"},
         "starts": lambda: {"$ref": "#/$defs/starts"},
+        "schedule": lambda: _nullable({"$ref": "#/$defs/schedule"}),
     }
     if key in builders:
         return _described(builders[key](), RACER_DOCS[key])
     return _field_schema(Racer, key, "racer key")
+
+
+# -- learning-rate schedules ------------------------------------------------------------------
+
+def _schedule() -> dict:
+    """One branch per torch scheduler class of ``race.schedules`` (``oneOf`` on ``name``), with
+    that class's keyword arguments, defaults and the ranges their metadata gives."""
+    from race.schedules import SCHEDULES
+
+    names = [schedule.name for schedule in SCHEDULES.values()]
+    return {"type": "object", "required": ["name"],
+            "properties": {"name": _described(_name_schema(names),
+                                              "the torch.optim.lr_scheduler class")},
+            "oneOf": [_schedule_branch(schedule) for schedule in SCHEDULES.values()]}
+
+
+def _schedule_branch(schedule) -> dict:
+    hints = typing.get_type_hints(schedule.config)
+    where = f"torch.optim.lr_scheduler.{schedule.name}"
+    properties = {"name": _described(_name_schema([schedule.name]), f"{where}: "
+                                     f"{schedule.summary}")}
+    required = ["name"]
+    for field in dataclasses.fields(schedule.config):
+        hint = hints[field.name]
+        if field.name == "schedulers":   # SequentialLR: schedules of the other classes
+            value = {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/schedule"}}
+        else:
+            interval = Interval(field.metadata.get("low"), False, field.metadata.get("high"),
+                                False)
+            value = value_schema(hint, {}, f"{where}.{field.name}", lambda index: interval)
+        doc = field.metadata.get("doc") or f"{where}'s `{field.name}`"
+        default = field.default
+        if field.default is dataclasses.MISSING and \
+                field.default_factory is dataclasses.MISSING:
+            required.append(field.name)
+        properties[field.name] = _described(value, doc, default)
+    return {"title": schedule.name, "type": "object", "properties": properties,
+            "required": required, "additionalProperties": False}
 
 
 def _field_schema(record: type, key: str, what: str) -> dict:
@@ -398,6 +441,9 @@ def value_schema(hint: Any, metadata, where: str, bounds) -> dict:
         return {"enum": list(args)}
     if dataclasses.is_dataclass(hint):
         return record_schema(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:   # tuple[int, ...]
+        return {"type": "array", "items": value_schema(args[0], metadata, where,
+                                                       lambda _: bounds(None))}
     if origin is tuple:
         items = [value_schema(arg, metadata, where, lambda _, i=i: bounds(i))
                  for i, arg in enumerate(args)]

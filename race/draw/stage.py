@@ -33,14 +33,27 @@ LEGEND_SIZE = 9
 COUNTER_SIZE = 9
 
 
+def lr_text(trajectory, step: int | None) -> str | None:
+    """'lr 0.01': the learning rate at ``step`` (the start's without one); when a schedule moves
+    it, 'lr 1.00e-02' (one width, so the legend does not shift); None without an lr."""
+    racer = trajectory.racer
+    rates = trajectory.learning_rates
+    if rates is None:
+        lr = getattr(racer.config, "lr", None)
+        return None if lr is None else f"lr {lr:g}"
+    lr = float(rates[0 if step is None else min(step, len(rates) - 1)])
+    return f"lr {lr:.2e}" if racer.schedule is not None else f"lr {lr:g}"
+
+
 def racer_label(race: Race, index: int, step: int | None = None) -> str:
-    """'AdaGrad (adagrad, lr 0.01)', plus how it left the race by ``step`` if it did."""
+    """'AdaGrad (adagrad, lr 0.01)', plus how it left the race by ``step`` if it did; a
+    scheduled learning rate is the one at ``step``."""
     trajectory = race.trajectories[index]
     racer = trajectory.racer
-    lr = getattr(racer.config, "lr", None)
     parts = [] if racer.label.lower() == racer.optimizer.lower() else [racer.optimizer]
+    lr = lr_text(trajectory, step)
     if lr is not None:
-        parts.append(f"lr {lr:g}")
+        parts.append(lr)
     text = f"{racer.label} ({', '.join(parts)})" if parts else racer.label
     diverged = trajectory.diverged_at
     left = diverged >= 0
@@ -139,6 +152,8 @@ class Stage:
                     color=theme.foreground, fontsize=TITLE_SIZE, fontweight="bold")
         band = pad + title_height
         self.legend = None
+        self._live_legend = False
+        self._legend_texts: list[str] | None = None   # what the live legend last showed
         if render.legend:
             handles = []
             for trajectory in self.race.trajectories:
@@ -164,6 +179,11 @@ class Stage:
                 fontsize=LEGEND_SIZE, labelcolor=theme.foreground, handlelength=1.6,
                 columnspacing=1.4, borderaxespad=0.0, borderpad=0.2)
             band += rows * LEGEND_SIZE * points * 1.75 + 2 * pad
+            # A scheduled lr changes nearly every frame: such a legend is drawn with the moving
+            # artists (a few ms) instead of redrawing the whole background for it.
+            self._live_legend = any(t.racer.schedule is not None
+                                    for t in self.race.trajectories)
+            self.legend.set_animated(self._live_legend)
         band += pad
         self.figure.get_layout_engine().set(rect=(0, 0, 1, max(0.3, 1 - band / self.height)))
         steps = self.race.scene.steps
@@ -213,6 +233,8 @@ class Stage:
             self._redraw_background(step)
         if self.counter.sprites is None:
             self.counter.prepare(self.canvas, self._background)
+        if self._live_legend:          # after prepare (which restores the background)
+            self._draw_live_legend(step)
         self.counter.paste(self.canvas, step)
         for ax, artists in per_view:
             for artist in artists:
@@ -239,11 +261,33 @@ class Stage:
             self.figure.set_layout_engine("none")  # ...and then nothing moves again
             self._laid_out = True
         if self.legend is not None:
-            racers = len(self.race.trajectories)
-            for i, text in enumerate(self.legend.get_texts()[:racers]):
-                text.set_text(racer_label(self.race, i, step))
+            self._set_legend_texts(step)
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._legend_texts = None
+
+    def _draw_live_legend(self, step: int) -> None:
+        """Draw the legend over the restored background; while its texts stay the same (a
+        step schedule between milestones), paste the pixels of the last time instead."""
+        texts = [racer_label(self.race, i, step) for i in range(len(self.race.trajectories))]
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        if texts == self._legend_texts:
+            pixels[self._legend_region] = self._legend_pixels
+            return
+        self._set_legend_texts(step)
+        self.figure.draw_artist(self.legend)
+        box = self.legend.get_window_extent()
+        x0, x1 = max(int(box.x0) - 2, 0), min(int(np.ceil(box.x1)) + 2, self.width)
+        y0 = max(self.height - int(np.ceil(box.y1)) - 2, 0)
+        y1 = min(self.height - int(box.y0) + 2, self.height)
+        self._legend_region = (slice(y0, y1), slice(x0, x1))
+        self._legend_pixels = pixels[self._legend_region].copy()
+        self._legend_texts = texts
+
+    def _set_legend_texts(self, step: int) -> None:
+        racers = len(self.race.trajectories)
+        for i, text in enumerate(self.legend.get_texts()[:racers]):
+            text.set_text(racer_label(self.race, i, step))
 
     def close(self) -> None:
         self.figure.clear()

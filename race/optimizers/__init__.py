@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from race.optimizers import adadelta, adagrad, adam, rmsprop, sgd
+from race.optimizers import adadelta, adafactor, adagrad, adam, asgd, rmsprop, rprop, sgd
 from race.optimizers.base import Optimizer
 
 OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
@@ -37,6 +37,17 @@ OPTIMIZERS: dict[str, Optimizer] = {o.name: o for o in (
     Optimizer("adamax", adam.AdamaxConfig, adam.init_adamax, adam.update_adamax,
               adam.accumulator_adamax, adam.first_moment,
               "u ← max(β₂u, |g| + ε);  θ ← θ - lr/(1-β₁ᵗ) · m/u", "Adamax"),
+    Optimizer("rprop", rprop.RpropConfig, rprop.init, rprop.update, rprop.accumulator,
+              rprop.velocity,
+              "s ← clamp(s·η₊ if g keeps its sign, s·η₋ if it flips);  θ ← θ - sign(g)·s",
+              "Rprop"),
+    Optimizer("asgd", asgd.ASGDConfig, asgd.init, asgd.update, asgd.accumulator, asgd.velocity,
+              "θ ← θ(1 - λη) - ηg;  η ← lr/(1 + λ·lr·t)^α;  ax averages θ after t₀",
+              "ASGD"),
+    Optimizer("adafactor", adafactor.AdafactorConfig, adafactor.init, adafactor.update,
+              adafactor.accumulator, adafactor.velocity,
+              "v ← v + t^c(g² - v);  θ ← θ - min(lr, 1/√t)·max(ε₂, rms θ) · clip(g/√v)",
+              "Adafactor"),
 )}
 
 

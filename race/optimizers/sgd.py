@@ -17,7 +17,7 @@ from race.optimizers import common
 
 
 class SGDState(NamedTuple):
-    step: int
+    momentum_steps: int  # steps taken with momentum: torch starts the buffer at the first
     momentum_buffer: np.ndarray | None  # None when momentum is 0
 
 
@@ -62,9 +62,12 @@ def update(params: np.ndarray, grads: np.ndarray, state: SGDState,
     g = common.gradient(params, grads, config.weight_decay, config.maximize)
     buf = state.momentum_buffer
     if config.momentum != 0:
-        buf = common.momentum_trace(buf, g, config.momentum, config.dampening, state.step == 0)
+        # b ← g on the first step that has momentum (a schedule may set it later in the run)
+        buf = common.momentum_trace(buf, g, config.momentum, config.dampening,
+                                    state.momentum_steps == 0)
         g = g + config.momentum * buf if config.nesterov else buf
-    return params + (-config.lr) * g, SGDState(state.step + 1, buf)
+        return params + (-config.lr) * g, SGDState(state.momentum_steps + 1, buf)
+    return params + (-config.lr) * g, SGDState(state.momentum_steps, buf)
 
 
 def velocity(state: SGDState) -> np.ndarray | None:

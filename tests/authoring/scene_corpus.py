@@ -41,6 +41,19 @@ BAD_RANGES = [[2, -2], [1], "ab", [-2, None], [1, 1], [-1e101, 0], [1e9, 1e9 + 0
 GOOD_TEXTS = ["$x^2 + y^2$", "costs $5", "a \\$ sign", "Adam ($\\beta_1 = 0.9$)"]
 
 
+# Schedules whose only rules the schema can state (a OneCycleLR's total_steps against the
+# scene's steps, momentum cycling on an optimizer without momentum, are validate's alone).
+GOOD_SCHEDULES = [{"name": "StepLR", "step_size": 5}, {"name": "steplr", "step_size": 3,
+                                                       "gamma": 0.5},
+                  {"name": "ExponentialLR", "gamma": 0.9},
+                  {"name": "CosineAnnealingLR", "T_max": 50, "eta_min": 0.0001},
+                  {"name": "MultiStepLR", "milestones": [5, 10]}, None]
+BAD_SCHEDULES = [{"name": "StepLR"}, {"name": "StepLRR", "step_size": 2},
+                 {"name": "StepLR", "step_size": 0}, {"name": "StepLR", "step_size": 3,
+                                                      "gama": 0.5},
+                 {"name": "StepLR", "step_size": "two"}, 3, "StepLR", []]
+
+
 def choice(good, bad, odds):
     """``odds`` good draws for each bad one; only good ones when ``odds`` is None."""
     good = good if isinstance(good, st.SearchStrategy) else st.sampled_from(good)
@@ -178,7 +191,8 @@ def racer(odds):
                                                st.sampled_from(GOOD_TEXTS)),
                                      ["", " ", True, None, [], "x" * 81, "$\\frac{$"], odds),
                         color=choice(GOOD_COLORS, BAD_COLORS, odds),
-                        start=point(odds), starts=starts(odds))
+                        start=point(odds), starts=starts(odds),
+                        schedule=choice(GOOD_SCHEDULES, BAD_SCHEDULES, odds))
         for key in loader.RACER_KEYS:   # keys added since, read into Racer fields
             if key not in optional and key != "optimizer":
                 optional[key] = from_field(Racer, key, odds)

@@ -192,7 +192,7 @@ class Schedule:
 
 @dataclasses.dataclass(frozen=True)
 class NewRacer(Racer):
-    schedule: Schedule = option(Schedule, "the learning-rate schedule")
+    warmup: Schedule = option(Schedule, "the learning-rate schedule")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -204,7 +204,7 @@ class Noise:
 
 @dataclasses.dataclass(frozen=True)
 class NoisyRacer(Racer):
-    gradient_noise: Noise | None = None
+    jitter: Noise | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -232,23 +232,23 @@ def test_a_new_optimizer_appears_with_the_ranges_its_record_accepts(monkeypatch)
 
 
 def test_a_racer_key_the_generator_cannot_describe_is_reported(monkeypatch):
-    monkeypatch.setattr(loader, "RACER_KEYS", loader.RACER_KEYS + ("schedule",))
-    with pytest.raises(SchemaDrift, match="schedule"):
+    monkeypatch.setattr(loader, "RACER_KEYS", loader.RACER_KEYS + ("warmup",))
+    with pytest.raises(SchemaDrift, match="warmup"):
         scene_schema()
 
 
 def test_a_racer_key_with_a_documented_field_is_described_from_it(monkeypatch):
-    monkeypatch.setattr(loader, "RACER_KEYS", loader.RACER_KEYS + ("schedule",))
+    monkeypatch.setattr(loader, "RACER_KEYS", loader.RACER_KEYS + ("warmup",))
     monkeypatch.setattr(generator, "Racer", NewRacer)
-    schedule = branches(scene_schema())["adam"]["properties"]["schedule"]
+    schedule = branches(scene_schema())["adam"]["properties"]["warmup"]
     assert schedule["properties"]["kind"]["enum"] == ["constant", "step"]
     assert schedule["description"].startswith("the learning-rate schedule")
 
 
 def test_a_racer_key_read_into_a_documented_record_is_described_by_it(monkeypatch):
-    monkeypatch.setattr(loader, "RACER_KEYS", loader.RACER_KEYS + ("gradient_noise",))
+    monkeypatch.setattr(loader, "RACER_KEYS", loader.RACER_KEYS + ("jitter",))
     monkeypatch.setattr(generator, "Racer", NoisyRacer)
-    noise = branches(scene_schema())["sgd"]["properties"]["gradient_noise"]
+    noise = branches(scene_schema())["sgd"]["properties"]["jitter"]
     assert noise["description"] == "Gaussian noise added to each gradient; default null"
     assert noise["type"] == ["object", "null"]
     assert noise["properties"]["scale"]["minimum"] == 0.0

@@ -204,7 +204,7 @@ def bounded_numbers():
 
 
 def _bounded(schema) -> bool:
-    return any(k in schema for k in ("minimum", "maximum", "exclusiveMinimum",
+    return isinstance(schema, dict) and any(k in schema for k in ("minimum", "maximum", "exclusiveMinimum",
                                      "exclusiveMaximum"))
 
 

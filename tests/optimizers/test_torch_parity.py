@@ -22,7 +22,8 @@ from race.optimizers import OPTIMIZERS, get_optimizer
 
 REFERENCE = np.load(Path(__file__).parent / "data" / "torch_reference.npz")
 META = json.loads(REFERENCE["meta"].tobytes())
-RUNS = {run["id"]: run for run in META["runs"]}
+RUNS = {run["id"]: run for run in META["runs"] if run["schedule"] is None}  # scheduled runs:
+# test_scheduled_parity.py
 TOLERANCE = 1e-9  # on |ours - torch| / max(1, |torch|)
 
 
@@ -123,6 +124,8 @@ def test_config_fields_have_concrete_types(name):
         hint = hints[f.name]
         if hint == tuple[float, float]:
             assert len(f.default) == 2 and all(type(v) is float for v in f.default)
+        elif hint == tuple[float | None, float]:   # Adafactor's eps: None = machine epsilon
+            assert f.default[0] is None and type(f.default[1]) is float
         else:
             assert hint in (float, bool, int) and type(f.default) is hint, f.name
 
@@ -140,7 +143,8 @@ def test_bad_hyperparameters_are_refused_as_torch_refuses_them(case):
 def test_nan_learning_rate_is_refused(name):
     # torch's Adagrad, Adam, ... refuse lr=nan; torch's SGD checks `lr < 0` and lets it through.
     # We refuse it everywhere: a NaN lr only ever draws an empty race.
-    with pytest.raises(HyperparameterError, match="^Invalid learning rate: nan$") as error:
+    wording = "^(Invalid learning rate: nan|Learning rate should be >= 0 but is: nan)$"
+    with pytest.raises(HyperparameterError, match=wording) as error:
         OPTIMIZERS[name].config(lr=math.nan)
     assert error.value.key == "lr"
 
@@ -153,7 +157,8 @@ def test_configs_are_frozen():
 
 def test_registry():
     assert list(OPTIMIZERS) == ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adadelta",
-                                "adam", "adamw", "nadam", "radam", "adamax"]
+                                "adam", "adamw", "nadam", "radam", "adamax", "rprop", "asgd",
+                                "adafactor"]
     assert all(OPTIMIZERS[name].name == name and get_optimizer(name) is OPTIMIZERS[name]
                for name in OPTIMIZERS)
     with pytest.raises(KeyError, match="adamm"):
@@ -178,6 +183,9 @@ FULL = [
     ("nadam", {"weight_decay": 0.1, "decoupled_weight_decay": True}),
     ("radam", {"weight_decay": 0.1}),
     ("adamax", {"weight_decay": 0.1}),
+    ("rprop", {"lr": 1e-3, "maximize": True}),
+    ("asgd", {"lr": 1e-4, "weight_decay": 0.1, "t0": 1.0}),
+    ("adafactor", {"weight_decay": 0.1, "eps": (1e-12, 1e-2)}),
 ]
 FULL_IDS = [f"{name}-{kwargs}" for name, kwargs in FULL]
 
