@@ -17,6 +17,7 @@ import numpy as np
 from race.errors import ExpressionError, HyperparameterError, SceneError
 from race.optimizers import OPTIMIZERS
 from race.overrides import Override, apply_overrides, parse_override
+from race.draw.palette import racer_colors
 from race.draw.theme import THEMES
 from race.scene import Racer, Render, Scene
 from race.surfaces import SURFACES, surface_from_expression
@@ -94,10 +95,12 @@ def build_scene(data: dict, source: Source, name: str) -> Scene:
         raise source.error(("racers",), "expected a non-empty list of racers, each a mapping "
                                         "with an 'optimizer'")
     source.check_limit(("racers",), "MAX_RACERS", len(racers_raw), "the number of racers")
-    palette = THEMES[render.theme].palette
+    theme = THEMES[render.theme]
+    colors = racer_colors([item.get("color") if isinstance(item, dict) else None
+                           for item in racers_raw], theme.palette, theme.background)
     racers: list[Racer] = []
     for index, item in enumerate(racers_raw):
-        racers.append(build_racer(item, index, default_starts, surface, palette, source))
+        racers.append(build_racer(item, index, default_starts, surface, colors[index], source))
     racers = unique_labels(racers)
 
     total_starts = sum(len(r.starts) for r in racers)
@@ -156,7 +159,7 @@ def builtin_surface(name: Any, path: tuple, source: Source) -> Surface:
     return SURFACES[name]
 
 
-def build_racer(item: Any, index: int, default_starts, surface: Surface, palette,
+def build_racer(item: Any, index: int, default_starts, surface: Surface, automatic_color: str,
                 source: Source) -> Racer:
     path = ("racers", index)
     if isinstance(item, str):
@@ -186,7 +189,7 @@ def build_racer(item: Any, index: int, default_starts, surface: Surface, palette
     label = item.get("label", name)
     if not isinstance(label, (str, int, float)) or isinstance(label, bool) or not str(label).strip():
         raise source.error(path + ("label",), f"expected a name, got {describe(label)}")
-    color = item.get("color", palette[index % len(palette)])
+    color = item.get("color", automatic_color)
     if not is_color(color):
         raise source.error(path + ("color",), f"{EXPECTED_COLOR}, got {describe(color)}")
     starts = build_starts(item, path, surface, source) or default_starts
