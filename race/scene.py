@@ -98,6 +98,8 @@ class Render:
         "none", "a loss-versus-step panel beside or under the map")
     legend: bool = option(True, "legend of label, optimizer and learning rate")
     wireframe: bool = option(True, "3D view: white mesh lines over the surface")
+    box: bool = option(True, "3D view: the box around the surface, with its panes, ticks and "
+                       "labels; false = the surface alone, drawn larger")
     colormap: str | None = option(None, "a matplotlib colormap; null = the theme's",
                                   kind="colormap")
     surface_color: str | None = option(None, "3D view: one solid surface colour "

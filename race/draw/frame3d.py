@@ -24,9 +24,12 @@ FIT_ROUNDS = 5
 TICK_SPACING = (4.5, 2.2)   # label heights between ticks: along x/y, along z
 
 
-def fit(ax, cell: Bbox, margin: float, azimuths: list[float] | None = None) -> None:
+def fit(ax, cell: Bbox, margin: float, azimuths: list[float] | None = None,
+        points: np.ndarray | None = None) -> None:
     """Place the 3D ``ax`` so all it draws lies in ``cell`` (pixels) less ``margin``, as large
-    as it can be, centred. ``azimuths``: every camera azimuth to frame (default: the current)."""
+    as it can be, centred. ``azimuths``: every camera azimuth to frame (default: the current).
+    ``points`` (n, 3): the data points that bound the drawing when it is not the whole box
+    (a view drawn without its box)."""
     renderer = ax.figure.canvas.get_renderer()
     room = Bbox.from_extents(cell.x0 + margin, cell.y0 + margin, cell.x1 - margin,
                              cell.y1 - margin)
@@ -38,10 +41,11 @@ def fit(ax, cell: Bbox, margin: float, azimuths: list[float] | None = None) -> N
     centre = np.array([room.x0 + room.width / 2, room.y0 + room.height / 2])
     for round_ in range(FIT_ROUNDS):
         _place(ax, centre, side)
-        thin_ticks(ax, renderer)
-        if round_ == 0 and len(turns) == 1:
-            place_z_axis(ax, renderer)
-        drawn = Bbox.union([drawn_extent(ax, renderer, azim) for azim in turns])
+        if ax._axis3don:
+            thin_ticks(ax, renderer)
+            if round_ == 0 and len(turns) == 1:
+                place_z_axis(ax, renderer)
+        drawn = Bbox.union([drawn_extent(ax, renderer, azim, points) for azim in turns])
         scale = min(room.width / drawn.width, room.height / drawn.height)
         middle = np.array([drawn.x0 + drawn.width / 2, drawn.y0 + drawn.height / 2])
         # the picture scales about the square's centre; then shift its middle onto the room's
@@ -109,15 +113,17 @@ def _project(ax) -> None:
     ax.invM = np.linalg.inv(ax.M)
 
 
-def drawn_extent(ax, renderer, azim: float) -> Bbox:
-    """The pixels the axes draws with the camera at ``azim``: the box and every label."""
+def drawn_extent(ax, renderer, azim: float, points: np.ndarray | None = None) -> Bbox:
+    """The pixels the axes draws with the camera at ``azim``: the box (or ``points``) and,
+    when the box is shown, every label."""
     ax.view_init(elev=ax.elev, azim=azim, roll=ax.roll)
     _project(ax)
-    corners = _box_corners(ax)
+    corners = _box_corners(ax) if points is None else points
     xs, ys, _ = proj3d.proj_transform(corners[:, 0], corners[:, 1], corners[:, 2], ax.M)
     pixels = ax.transData.transform(np.column_stack([xs, ys]))
+    pixels = pixels[np.isfinite(pixels).all(axis=1)]
     parts = [Bbox.from_extents(*pixels.min(axis=0), *pixels.max(axis=0))]
-    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis) if ax._axis3don else ():
         extent = axis.get_tightbbox(renderer)
         if extent is not None:
             parts.append(extent)

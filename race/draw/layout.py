@@ -115,11 +115,20 @@ def place(region: Rect, maps: list[Panel], *, loss: Panel | None = None,
     extent = region.width if horizontal else region.height
     least = min(max(LOSS_SHARE[0] * extent, loss_minimum), 0.6 * extent)
     most = max(LOSS_SHARE[1] * extent, least)
-    room = extent - least - gap
-    maps_region = (Rect(region.x, region.y, room, region.height) if horizontal
-                   else Rect(region.x, region.y, region.width, room))
-    boxes, used, shape = pack(maps_region, maps, gap)
-    share = min(extent - (used.width if horizontal else used.height) - gap, most)
+    # try the loss panel at several sizes: the one whose maps are largest wins, and among
+    # near ties the one that fills more of the region
+    tries = []
+    for share in np.linspace(least, most, 9):
+        room = extent - share - gap
+        maps_region = (Rect(region.x, region.y, room, region.height) if horizontal
+                       else Rect(region.x, region.y, region.width, room))
+        boxes, used, shape = pack(maps_region, maps, gap)
+        smallest = min(_score(b, p) for b, p in zip(boxes, maps))
+        tries.append((smallest, boxes, used, shape))
+    best = max(t[0] for t in tries)
+    filled = [(_loss_fill(t[2], horizontal, extent, gap, least, most, region), t)
+              for t in tries if t[0] >= 0.97 * best]
+    (share, whole_area), (_, boxes, used, shape) = max(filled, key=lambda f: f[0][1])
     if horizontal:      # maps left, loss right, both centred on the taller
         height = min(max(used.height, LOSS_ALONGSIDE * region.height), region.height)
         whole = Rect(0.0, 0.0, used.width + gap + share, max(used.height, height))
@@ -134,6 +143,17 @@ def place(region: Rect, maps: list[Panel], *, loss: Panel | None = None,
     box = outer.inset(loss.pads.left, loss.pads.right, loss.pads.bottom, loss.pads.top)
     centred = _centred(boxes + [box], whole, region)
     return Placement(tuple(centred[:-1]), centred[-1], shape)
+
+
+def _loss_fill(used: Rect, horizontal: bool, extent: float, gap: float, least: float,
+               most: float, region: Rect) -> tuple[float, float]:
+    """The loss panel's size beside maps that take ``used``: what they leave, within its
+    bounds and never longer than the maps (it must not outgrow what it explains); and the
+    area maps and loss panel then cover together."""
+    along = used.width if horizontal else used.height
+    share = max(least, min(extent - along - gap, most, along))
+    across = region.height if horizontal else region.width
+    return share, used.area + share * across
 
 
 def pack(region: Rect, maps: list[Panel], gap: float) -> tuple[list[Rect], Rect, tuple[int, int]]:

@@ -26,6 +26,7 @@ class LossView:
     """
 
     projection = None
+    overhang = 5.0      # points a marker on the panel's edge reaches past it (none is cut)
 
     def __init__(self, ax: Axes, race: Race, theme: Theme, racers: tuple[int, ...]) -> None:
         self.ax, self.race, self.theme, self.racers = ax, race, theme, tuple(racers)

@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from race.engine import Race
 from race.errors import RenderError
@@ -63,7 +64,7 @@ class Stage:
         panels = self._panels()
         chrome = build_chrome(self.figure, renderer, race, self.theme,
                               {name for name, _ in panels})
-        self.legend, self.counter = chrome.legend, chrome.counter
+        self.title, self.legend, self.counter = chrome.title, chrome.legend, chrome.counter
         self._create(panels)
         late = [v for v in self.views if getattr(v, "fits_cell", False)]
         for view in self.views:
@@ -132,7 +133,8 @@ class Stage:
             for view, box in zip(self.views, boxes):
                 view.ax.set_position((box.x / self.width, box.y / self.height,
                                       box.width / self.width, box.height / self.height))
-            measured = [p if getattr(v, "fits_cell", False) else _pads(v.ax, renderer)
+            measured = [p if getattr(v, "fits_cell", False) else
+                        _pads(v.ax, renderer).max(_overhang(v, self.figure.dpi))
                         for v, p in zip(self.views, pads)]
             if all(_within(m, p, 1.0) for m, p in zip(measured, pads)):
                 break
@@ -207,14 +209,25 @@ class Stage:
 
 
 def _pads(ax, renderer) -> Pads:
-    """The room an axes' labels, ticks and title take outside its box, per side, in pixels."""
+    """The room an axes' tick labels, axis labels and title take outside its box, per side,
+    in pixels (only those: its artists are clipped to the box)."""
     ax.apply_aspect()
     box = ax.get_window_extent(renderer)
-    tight = ax.get_tightbbox(renderer)
-    if tight is None:
+    parts = [ax.xaxis.get_tightbbox(renderer), ax.yaxis.get_tightbbox(renderer)]
+    if ax.title.get_text():
+        parts.append(ax.title.get_window_extent(renderer))
+    parts = [p for p in parts if p is not None and p.width > 0]
+    if not parts:
         return Pads()
+    tight = Bbox.union(parts + [box])
     return Pads(max(box.x0 - tight.x0, 0.0), max(tight.x1 - box.x1, 0.0),
                 max(box.y0 - tight.y0, 0.0), max(tight.y1 - box.y1, 0.0))
+
+
+def _overhang(view, dpi: float) -> Pads:
+    """Room on every side for what a view draws past its box (markers on its edge)."""
+    reach = getattr(view, "overhang", 0.0) * dpi / 72.0
+    return Pads(reach, reach, reach, reach)
 
 
 def _within(a: Pads, b: Pads, tolerance: float) -> bool:

@@ -97,7 +97,8 @@ class Surface3DView:
         self._style_box()
         self._cell = ax.get_position(original=True).transformed(ax.figure.transFigure).frozen()
         em = LABEL_SIZE * ax.figure.dpi / 72.0
-        frame3d.fit(ax, self._cell, FIT_MARGIN_EM * em, self._azimuths())
+        frame3d.fit(ax, self._cell, FIT_MARGIN_EM * em, self._azimuths(),
+                    None if self.render.box else self._bounds())
         self._camera = None
         self._clip(self._draw_surface())
         self._create_moving()
@@ -135,9 +136,21 @@ class Surface3DView:
         for axis, text in ((ax.xaxis, "x"), (ax.yaxis, "y"), (ax.zaxis, zlabel)):
             axis.set_label_text(text, color=theme.foreground, fontsize=LABEL_SIZE)
             axis.labelpad = 0
+        if not self.render.box:
+            ax.set_axis_off()
+            return
         top = frame3d.LabelsOnTop(ax)
         top.set_zorder(5)      # over the surface (1), under the moving artists (10 and up)
         ax.add_artist(top)
+
+    def _bounds(self) -> np.ndarray:
+        """Points whose projections bound everything drawn without the box: the surface, and
+        the box's top face (squares rise from the surface at most to it)."""
+        x, y = grid(self.surface, 21)
+        ground = np.column_stack([x.ravel(), y.ravel(), self.heights(x, y).ravel()])
+        (x0, x1), (y0, y1) = self.surface.xlim, self.surface.ylim
+        top = np.array([(a, b, self.heights.high) for a in (x0, x1) for b in (y0, y1)])
+        return np.concatenate([ground, top])
 
     def _azimuths(self) -> list[float]:
         """Every azimuth the camera takes: its own, or a full turn when it orbits."""
