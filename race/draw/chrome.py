@@ -40,6 +40,7 @@ class Chrome:
     legend: Legend | None
     counter: Counter
     band: float         # pixels from the frame's top edge to the bottom of the band
+    title_band: float   # the same without the legend (when it goes beside the maps)
 
 
 def racer_label(race: Race, index: int, step: int | None = None) -> str:
@@ -88,15 +89,42 @@ def build_chrome(figure: Figure, renderer: RendererBase, race: Race, theme: Them
     band = max(counter_bottom, pad + _height(title, renderer)) if text else counter_bottom
 
     legend = None
+    title_band = band + pad
     if race.scene.render.legend:
         handles, labels = legend_entries(race, theme, views)
         columns = legend_columns(renderer, labels, width, points)
-        legend = figure.legend(
-            handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1 - (band + pad) / height),
-            ncols=columns, frameon=False, fontsize=LEGEND_SIZE, labelcolor=theme.foreground,
-            handlelength=1.6, columnspacing=1.4, borderaxespad=0.0, borderpad=0.2)
+        legend = _legend(figure, handles, labels, theme, columns, loc="upper center",
+                         anchor=(0.5, 1 - (band + pad) / height))
         band = height - legend.get_window_extent(renderer).y0
-    return Chrome(title, legend, counter, band + pad)
+    return Chrome(title, legend, counter, band + pad, title_band)
+
+
+def side_legend(figure: Figure, renderer: RendererBase, legend: Legend,
+                height: float) -> tuple[Legend, float]:
+    """A copy of ``legend`` to stand beside the maps: one column, or as few more as keep it
+    within ``height`` pixels; returns it (anchored by its top-left corner, to be placed with
+    ``set_bbox_to_anchor``) and its width."""
+    handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
+    theme_color = legend.get_texts()[0].get_color() if labels else "black"
+    for columns in range(1, len(labels) + 1):
+        side = figure.legend(handles, labels, loc="upper left", bbox_to_anchor=(0, 1),
+                             ncols=columns, **_legend_style(theme_color))
+        box = side.get_window_extent(renderer)
+        if box.height <= height or columns == len(labels):
+            return side, box.width
+        side.remove()
+    raise AssertionError("unreachable")
+
+
+def _legend(figure: Figure, handles, labels, theme: Theme, columns: int, *, loc: str,
+            anchor) -> Legend:
+    return figure.legend(handles, labels, loc=loc, bbox_to_anchor=anchor, ncols=columns,
+                         **_legend_style(theme.foreground))
+
+
+def _legend_style(color) -> dict:
+    return dict(frameon=False, fontsize=LEGEND_SIZE, labelcolor=color, handlelength=1.6,
+                columnspacing=1.4, borderaxespad=0.0, borderpad=0.2)
 
 
 def fit_title(renderer: RendererBase, title: str, room: float) -> tuple[str, float]:

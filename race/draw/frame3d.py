@@ -59,19 +59,21 @@ def fit(ax, cell: Bbox, margin: float, azimuths: list[float] | None = None,
     ax.view_init(elev=ax.elev, azim=home, roll=ax.roll)
 
 
-def picture_aspect(ax, azimuths: list[float]) -> float:
-    """Height over width of the box's projection over the given camera azimuths."""
+def picture_aspect(ax, azimuths: list[float], points: np.ndarray | None = None) -> float:
+    """Height over width of the box's (or ``points``') projection over the given camera
+    azimuths."""
     home = ax.azim
-    points = []
+    projected = []
     for azim in azimuths:
         ax.view_init(elev=ax.elev, azim=azim, roll=ax.roll)
-        corners = _box_corners(ax)
+        corners = _box_corners(ax) if points is None else points
         xs, ys, _ = proj3d.proj_transform(corners[:, 0], corners[:, 1], corners[:, 2],
                                           ax.get_proj())
-        points.append(np.column_stack([xs, ys]))
+        projected.append(np.column_stack([xs, ys]))
     ax.view_init(elev=ax.elev, azim=home, roll=ax.roll)
-    points = np.concatenate(points)
-    extent = points.max(axis=0) - points.min(axis=0)
+    projected = np.concatenate(projected)
+    projected = projected[np.isfinite(projected).all(axis=1)]
+    extent = projected.max(axis=0) - projected.min(axis=0)
     return float(extent[1] / extent[0]) if extent[0] > 0 else 1.0
 
 

@@ -123,7 +123,7 @@ def place(region: Rect, maps: list[Panel], *, loss: Panel | None = None,
         maps_region = (Rect(region.x, region.y, room, region.height) if horizontal
                        else Rect(region.x, region.y, region.width, room))
         boxes, used, shape = pack(maps_region, maps, gap)
-        smallest = min(_score(b, p) for b, p in zip(boxes, maps))
+        smallest = min(map_size(b, p) for b, p in zip(boxes, maps))
         tries.append((smallest, boxes, used, shape))
     best = max(t[0] for t in tries)
     filled = [(_loss_fill(t[2], horizontal, extent, gap, least, most, region), t)
@@ -162,7 +162,7 @@ def pack(region: Rect, maps: list[Panel], gap: float) -> tuple[list[Rect], Rect,
     best = None
     for rows, columns in shapes(len(maps)):
         boxes, used = _pack_shape(region, maps, gap, rows, columns)
-        smallest = min(_score(b, p) for b, p in zip(boxes, maps))
+        smallest = min(map_size(b, p) for b, p in zip(boxes, maps))
         # the larger smallest map wins; on a near tie, the block that fills more of the region
         key = (round(smallest, 6), used.area)
         if best is None or key[0] > best[0][0] * 1.02 or \
@@ -182,7 +182,7 @@ def shapes(count: int) -> list[tuple[int, int]]:
     return result
 
 
-def _score(box: Rect, panel: Panel) -> float:
+def map_size(box: Rect, panel: Panel) -> float:
     """How large a map looks: a stretchable one by the picture of its shape it can hold, of
     which only part is the surface (the rest is its box's corners, ticks and labels)."""
     if not panel.stretch:
@@ -199,7 +199,7 @@ def _pack_shape(region: Rect, maps: list[Panel], gap: float, rows: int,
     best = None
     for shrink in (np.linspace(1.0, 0.3, 36) if mixed else (1.0,)):
         boxes, used = _pack_sized(region, maps, gap, rows, columns, float(shrink))
-        smallest = min(_score(b, p) for b, p in zip(boxes, maps))
+        smallest = min(map_size(b, p) for b, p in zip(boxes, maps))
         if best is None or smallest > best[0]:
             best = (smallest, boxes, used)
     return best[1], best[2]

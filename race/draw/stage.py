@@ -15,12 +15,13 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from race.engine import Race
 from race.errors import RenderError
-from race.draw.chrome import LEGEND_SIZE, PANEL_TITLE_SIZE, build_chrome, racer_label
-from race.draw.layout import Pads, Panel, Rect, map_shape, place
+from race.draw.chrome import (LEGEND_SIZE, PANEL_TITLE_SIZE, build_chrome, racer_label,
+                              side_legend)
+from race.draw.layout import Pads, Panel, Placement, Rect, map_shape, map_size, place
 from race.draw.loss import LossView
 from race.draw.sizing import figure_inches, frame_dpi
 from race.draw.theme import THEMES, Theme
@@ -33,6 +34,7 @@ GAP_EM = 1.4          # between panels
 LOSS_LEAST_EM = (10.0, 7.0)   # a loss panel's box at least this wide (beside) / tall (below)
 STRETCH_ASPECT = 0.75   # the shape a self-framing view is packed as, unless it says its own
 LAYOUT_ROUNDS = 4
+LEGEND_BESIDE_GAIN = 1.05    # the legend moves beside the maps when that makes them this larger
 
 
 class Stage:
@@ -70,7 +72,7 @@ class Stage:
         for view in self.views:
             if view not in late:
                 view.draw_static()
-        self._arrange(chrome.band)
+        self._arrange_with_legend(chrome)
         for view in late:
             view.draw_static()
         self._background = None
@@ -104,35 +106,67 @@ class Stage:
             self.loss = LossView(ax, self.race, self.theme, tuple(range(len(self.race.trajectories))))
             self.views.append(self.loss)
 
-    def _arrange(self, band: float) -> None:
-        """Place every panel below the band: measure the room each 2D panel's labels take,
-        lay out, and again while that room changes (tick labels follow the panel's size)."""
+    def _arrange_with_legend(self, chrome) -> None:
+        """Lay the panels out under the title and legend; where the maps leave room beside
+        them (a square map on a wide frame), try the legend there instead, and keep whichever
+        gives the maps more room."""
         em = LEGEND_SIZE * self.figure.dpi / 72.0
         margin, gap = MARGIN_EM * em, GAP_EM * em
-        region = Rect(margin, margin, self.width - 2 * margin,
-                      self.height - band - 2 * margin)
-        surface = self.race.scene.surface
-        aspect = map_shape(surface.xlim, surface.ylim)[0]
-        guess = Pads(4.5 * em, 1.0 * em, 3.4 * em, 1.0 * em)
-        pads = [Pads() if getattr(v, "fits_cell", False) else guess for v in self.views]
+        top = Rect(margin, margin, self.width - 2 * margin, self.height - chrome.band - 2 * margin)
+        placement, pads = self._arrange(top)
+        if self.legend is not None and self.race.scene.render.loss_panel != "right":
+            height = self.height - chrome.title_band - 2 * margin
+            side, width = side_legend(self.figure, self.canvas.get_renderer(), self.legend,
+                                      height)
+            room = Rect(margin, margin, self.width - 2 * margin - width - gap, height)
+            beside, side_pads = self._arrange(room, pads)
+            if room.width > 0 and self._map_area(beside, side_pads) > \
+                    LEGEND_BESIDE_GAIN * self._map_area(placement, pads):
+                right = max(b.right + p.right for b, p in zip(beside.maps, side_pads))
+                maps_top = max(b.top + p.top for b, p in zip(beside.maps, side_pads))
+                legend_fits = beside.loss is None or \
+                    maps_top - side.get_window_extent().height >= beside.loss.top + gap
+                if legend_fits:
+                    self.legend.remove()
+                    self.legend = side
+                    side.set_bbox_to_anchor((right + gap, maps_top),
+                                            transform=IdentityTransform())
+                    placement = beside
+                else:
+                    side.remove()
+            else:
+                side.remove()
+        self._apply(placement)
+        self._clip_panel_titles(self.canvas.get_renderer())
+
+    def _map_area(self, placement: Placement, pads: list[Pads]) -> float:
+        shapes = self._shapes()
+        return sum(map_size(box, panel) for box, panel in zip(placement.maps,
+                                                               self._map_panels(shapes, pads)))
+
+    def _arrange(self, region: Rect, pads: list[Pads] | None = None
+                 ) -> tuple[Placement, list[Pads]]:
+        """Place every panel in ``region``: measure the room each 2D panel's labels take,
+        lay out, and again while that room changes (tick labels follow the panel's size)."""
+        em = LEGEND_SIZE * self.figure.dpi / 72.0
+        gap = GAP_EM * em
+        if pads is None:
+            guess = Pads(4.5 * em, 1.0 * em, 3.4 * em, 1.0 * em)
+            pads = [Pads() if getattr(v, "fits_cell", False) else guess for v in self.views]
         renderer = self.canvas.get_renderer()
-        shapes = [min(max(v.content_aspect(), 0.3), 3.0) if hasattr(v, "content_aspect")
-                  else STRETCH_ASPECT for v in self.maps]
+        shapes = self._shapes()
+        render = self.race.scene.render
         for round_ in range(LAYOUT_ROUNDS):
-            maps = [Panel(shapes[i], p, stretch=True) if getattr(v, "fits_cell", False)
-                    else Panel(aspect, p) for i, (v, p) in enumerate(zip(self.maps, pads))]
+            maps = self._map_panels(shapes, pads)
             loss = Panel(1.0, pads[-1]) if self.loss is not None else None
             least = 0.0
             if loss is not None:
-                beside = self.race.scene.render.loss_panel == "right"
+                beside = render.loss_panel == "right"
                 least = (loss.pads.across if beside else loss.pads.along) \
                     + LOSS_LEAST_EM[0 if beside else 1] * em
-            placement = place(region, maps, loss=loss, loss_side=self.race.scene.render.loss_panel,
-                              gap=gap, loss_minimum=least)
-            boxes = list(placement.maps) + ([placement.loss] if loss is not None else [])
-            for view, box in zip(self.views, boxes):
-                view.ax.set_position((box.x / self.width, box.y / self.height,
-                                      box.width / self.width, box.height / self.height))
+            placement = place(region, maps, loss=loss, loss_side=render.loss_panel, gap=gap,
+                              loss_minimum=least)
+            self._apply(placement)
             measured = [p if getattr(v, "fits_cell", False) else
                         _pads(v.ax, renderer).max(_overhang(v, self.figure.dpi))
                         for v, p in zip(self.views, pads)]
@@ -141,7 +175,27 @@ class Stage:
             # the first measurement replaces the guess; after that pads only grow, so the
             # rounds settle even when a tick label comes and goes with the size
             pads = measured if round_ == 0 else [m.max(p) for m, p in zip(measured, pads)]
-        self._clip_panel_titles(renderer)
+        return placement, pads
+
+    def _shapes(self) -> list[float]:
+        """The shape each self-framing view asks for (its picture's height over width)."""
+        if not hasattr(self, "_picture_shapes"):
+            self._picture_shapes = [min(max(v.content_aspect(), 0.3), 3.0)
+                                    if hasattr(v, "content_aspect") else STRETCH_ASPECT
+                                    for v in self.maps]
+        return self._picture_shapes
+
+    def _map_panels(self, shapes: list[float], pads: list[Pads]) -> list[Panel]:
+        surface = self.race.scene.surface
+        aspect = map_shape(surface.xlim, surface.ylim)[0]
+        return [Panel(shapes[i], p, stretch=True) if getattr(v, "fits_cell", False)
+                else Panel(aspect, p) for i, (v, p) in enumerate(zip(self.maps, pads))]
+
+    def _apply(self, placement: Placement) -> None:
+        boxes = list(placement.maps) + ([placement.loss] if placement.loss is not None else [])
+        for view, box in zip(self.views, boxes):
+            view.ax.set_position((box.x / self.width, box.y / self.height,
+                                  box.width / self.width, box.height / self.height))
 
     def _clip_panel_titles(self, renderer) -> None:
         """A grid panel's title (the racer's label) no wider than its panel."""

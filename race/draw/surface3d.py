@@ -120,7 +120,8 @@ class Surface3DView:
         """Height over width of the picture this camera makes (the box as seen from every
         azimuth it takes), for the driver to give the view a panel of about that shape."""
         self._set_camera()
-        return frame3d.picture_aspect(self.ax, self._azimuths())
+        return frame3d.picture_aspect(self.ax, self._azimuths(),
+                                      None if self.render.box else self._bounds())
 
     def _style_box(self) -> None:
         ax, theme = self.ax, self.theme

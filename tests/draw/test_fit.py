@@ -131,11 +131,20 @@ def result_steps(stage) -> int:
     return stage.race.scene.steps
 
 
-def test_maps_sit_below_the_band_with_title_and_legend():
-    stage, _, _ = drawn_frame(scene(11, size=[800, 600]))
-    legend = chrome_boxes(stage)[-1]
-    for box in panel_boxes(stage):
-        assert box.y1 <= legend.y0 + 1
+def test_on_a_wide_frame_the_legend_stands_beside_the_map_which_grows():
+    beside, _, _ = drawn_frame(scene(11, size=[1280, 720]))
+    renderer = beside.canvas.get_renderer()
+    legend = beside.legend.get_window_extent(renderer)
+    (panel,) = panel_boxes(beside)
+    assert legend.x0 > panel.x1 and legend.y1 <= beside.height
+    # the map is as tall as the frame less the title: the legend took none of its height
+    (box,) = map_boxes(beside)
+    title = beside.title.get_window_extent(renderer)
+    assert panel.y1 >= title.y0 - 0.05 * beside.height
+    # on a narrow frame the legend stays on top, above every panel
+    above, _, _ = drawn_frame(scene(3, size=[600, 800]))
+    legend = above.legend.get_window_extent(above.canvas.get_renderer())
+    assert all(b.y1 <= legend.y0 + 1 for b in panel_boxes(above))
 
 
 def test_nothing_is_left_in_the_frame_by_an_earlier_layout_round():
