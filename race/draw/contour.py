@@ -32,7 +32,7 @@ from race.draw.theme import Theme, mix
 GRID = 300            # surface samples per axis for the contours
 FADE_BANDS = 12       # a fading trail is drawn as this many pieces of falling opacity
 SQUARE_ALPHA_EDGE = 0.95
-EDGE_MARKER = 7.0     # points from the tip of an off-map arrowhead to its base
+EDGE_MARKER = 9.0     # points from the tip of an off-map arrowhead to its base
 # how each arrow kind is told apart when several are shown (all in the racer's colour)
 ARROW_STYLES = {"step": dict(fill=True, pale=False, width=2.4),
                 "gradient": dict(fill=False, pale=False, width=2.4),

@@ -7,7 +7,8 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
-from matplotlib.transforms import ScaledTranslation
+from matplotlib.markers import MarkerStyle
+from matplotlib.transforms import Affine2D, ScaledTranslation
 from mpl_toolkits.mplot3d import art3d, proj3d
 
 from race.engine import Race
@@ -237,8 +238,8 @@ class Surface3DView:
 
     def add_marker(self, **kwargs) -> Line2D:
         """A 2D marker line drawn at positions projected by ``project``."""
-        line = Line2D([np.nan], [np.nan], linestyle="none", marker="o", markeredgewidth=0,
-                      **kwargs)
+        kwargs = {"marker": "o", "markeredgewidth": 0, **kwargs}
+        line = Line2D([np.nan], [np.nan], linestyle="none", **kwargs)
         if "transform" not in kwargs:
             line.set_transform(self.ax.transData)
         self.ax.add_line(line)
@@ -411,6 +412,12 @@ class _Track:
                                    markeredgecolor=getattr(theme, "outline", "black"),
                                    markeredgewidth=0.8)
         layers["crosses"].append(self.cross)
+        # an arrowhead on the map's edge for each start that rolled off it
+        self.edges = [self.view.add_marker(markersize=0.7 * ball_points,
+                                           markerfacecolor=self.color,
+                                           markeredgecolor=theme.outline, markeredgewidth=0.8)
+                      for _ in range(self.x.shape[1])]
+        layers["balls"].extend(self.edges)
 
     def _ball_layers(self, size: float) -> list[Artist]:
         """A sphere in three discs: a dark rim, the lit body, a highlight (offsets in points);
@@ -451,6 +458,7 @@ class _Track:
         lost[~diverged] = np.nan
         self.cross.set_data_3d(lost[:, 0], lost[:, 1], lost[:, 2])
         self.cross.set_visible(bool(np.isfinite(lost).all(axis=1).any()))
+        self._update_edges(k, diverged)
         self._update_trails(first, k, trail_hidden)
         if self.squares is not None:
             self._update_squares(k, ~diverged)
@@ -463,6 +471,31 @@ class _Track:
                                       TRAIL_LIFT * 2 * view.heights.span)
             line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
             line.set_visible(bool(np.isfinite(path).any()))
+
+    def _update_edges(self, k: int, diverged: np.ndarray) -> None:
+        """Arrowheads on the map's edge nearest each start that is off it, pointing (on
+        screen) the way it went."""
+        view, surface = self.view, self.view.surface
+        where = self.trajectory.positions[k]
+        off = ~diverged & np.isfinite(where).all(axis=1) & ~surface.contains(where[:, 0],
+                                                                              where[:, 1])
+        for j, marker in enumerate(self.edges):
+            if not off[j]:
+                marker.set_visible(False)
+                continue
+            edge = np.array([np.clip(where[j, 0], *surface.xlim),
+                             np.clip(where[j, 1], *surface.ylim)])
+            way = where[j] - edge
+            ahead = edge + 0.02 * min(np.ptp(surface.xlim), np.ptp(surface.ylim)) \
+                * way / np.linalg.norm(way)
+            points = np.array([[*edge, 0.0], [*ahead, 0.0]])
+            points[:, 2] = view.heights(points[:, 0], points[:, 1]) + BALL_LIFT * view.heights.span
+            xs, ys = view.project(points)
+            (x0, y0), (x1, y1) = view.ax.transData.transform(np.column_stack([xs, ys]))
+            angle = np.degrees(np.arctan2(y1 - y0, x1 - x0))
+            marker.set_marker(MarkerStyle(">", transform=Affine2D().rotate_deg(angle)))
+            marker.set_data([xs[0]], [ys[0]])
+            marker.set_visible(True)
 
     def _update_trails(self, first: int, k: int, hidden: np.ndarray | None) -> None:
         """The trail from ``first`` to k, broken where the surface hides it."""

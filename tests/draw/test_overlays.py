@@ -207,3 +207,19 @@ def test_the_loss_panels_end_markers_are_whole_at_the_last_step():
     renderer_boxes = [v.ax.get_tightbbox(renderer) for v in stage.maps]
     assert all(b.x1 < box.x0 for b in renderer_boxes)
     assert frame.shape[:2] == (360, 480)
+
+
+def test_in_3d_a_ball_off_the_map_is_marked_on_its_edge_too():
+    positions = line((1.0, 0.5), (3.0, 0.5), 10)
+    render = small_render(view="surface3d", trail=Trail(show=False), size=(400, 300), dpi=100)
+    stage = Stage(make_race(trajectory(positions), render=render))
+    stage.frame(10)
+    view = stage.maps[0]
+    (marker,) = view._tracks[0].edges
+    assert marker.get_visible()
+    heights = view.heights
+    edge = np.array([[2.0, 0.5, heights(2.0, 0.5) + 0.015 * heights.span]])
+    xs, ys = view.project(edge)
+    assert np.allclose([marker.get_xdata()[0], marker.get_ydata()[0]], [xs[0], ys[0]])
+    stage.frame(2)
+    assert not marker.get_visible()
