@@ -114,26 +114,21 @@ class Stage:
         margin, gap = MARGIN_EM * em, GAP_EM * em
         top = Rect(margin, margin, self.width - 2 * margin, self.height - chrome.band - 2 * margin)
         placement, pads = self._arrange(top)
-        if self.legend is not None and self.race.scene.render.loss_panel != "right":
+        if self.legend is not None and self.loss is None:   # a loss panel needs the room
             height = self.height - chrome.title_band - 2 * margin
             side, width = side_legend(self.figure, self.canvas.get_renderer(), self.legend,
                                       height)
             room = Rect(margin, margin, self.width - 2 * margin - width - gap, height)
-            beside, side_pads = self._arrange(room, pads)
-            if room.width > 0 and self._map_area(beside, side_pads) > \
+            beside, side_pads = self._arrange(room, pads) if room.width > 0.3 * self.width \
+                else (None, None)
+            if beside is not None and self._map_area(beside, side_pads) > \
                     LEGEND_BESIDE_GAIN * self._map_area(placement, pads):
                 right = max(b.right + p.right for b, p in zip(beside.maps, side_pads))
                 maps_top = max(b.top + p.top for b, p in zip(beside.maps, side_pads))
-                legend_fits = beside.loss is None or \
-                    maps_top - side.get_window_extent().height >= beside.loss.top + gap
-                if legend_fits:
-                    self.legend.remove()
-                    self.legend = side
-                    side.set_bbox_to_anchor((right + gap, maps_top),
-                                            transform=IdentityTransform())
-                    placement = beside
-                else:
-                    side.remove()
+                self.legend.remove()
+                self.legend = side
+                side.set_bbox_to_anchor((right + gap, maps_top), transform=IdentityTransform())
+                placement = beside
             else:
                 side.remove()
         self._apply(placement)
