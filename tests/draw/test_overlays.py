@@ -11,12 +11,12 @@ from matplotlib.collections import PolyCollection
 from matplotlib.quiver import Quiver
 
 import race
-from handmade import RED, line, make_race, small_render, trajectory
+from handmade import line, make_race, small_render, trajectory
 from race.engine import run
 from race.draw import scales
 from race.draw.stage import Stage
 from race.draw.surface3d_geometry import Heights, surface_arrow_path
-from race.scene import Arrows, Trail
+from race.scene import Trail
 
 
 def saddle_run(**render):
