@@ -27,6 +27,7 @@ import numpy as np
 from race.engine import Race, run
 from race.errors import RenderError
 from race.draw.schedule import frame_steps
+from race.draw.sizing import figure_inches, frame_dpi
 from race.scene import Scene
 
 BREAKDOWN_FRAMES = 30   # frames timed per kind for the breakdown, spread over the race
@@ -140,7 +141,8 @@ def naive_contour(race: Race, steps: list[int], output: Path) -> None:
     theme = THEMES[settings.theme]
     surface = scene.surface
     width, height = settings.size
-    fig = Figure(figsize=(width / settings.dpi, height / settings.dpi), dpi=settings.dpi,
+    dpi = frame_dpi((width, height), settings.dpi)
+    fig = Figure(figsize=figure_inches((width, height), dpi), dpi=dpi,
                  facecolor=theme.background, layout="constrained")
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
@@ -219,7 +221,8 @@ def naive_surface3d(race: Race, steps: list[int], output: Path) -> None:
     surface = scene.surface
     camera = settings.camera
     width, height = settings.size
-    fig = Figure(figsize=(width / settings.dpi, height / settings.dpi), dpi=settings.dpi,
+    dpi = frame_dpi((width, height), settings.dpi)
+    fig = Figure(figsize=figure_inches((width, height), dpi), dpi=dpi,
                  facecolor=theme.background)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.0, 0.0, 1.0, 0.88), projection="3d")

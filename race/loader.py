@@ -21,6 +21,7 @@ from race.errors import ExpressionError, HyperparameterError, LimitError, SceneE
 from race.optimizers import OPTIMIZERS, Optimizer
 from race.overrides import Override, apply_overrides, parse_override
 from race.racer_keys import build_noise, build_schedule
+from race.draw.palette import racer_colors
 from race.draw.theme import THEMES
 from race.presets import PRESETS
 from race.scene import Racer, Render, Scene
@@ -136,10 +137,12 @@ def build_scene(data: dict, source: Source, name: str,
         raise source.error(("racers",), "expected a non-empty list of racers, each a mapping "
                                         "with an 'optimizer'")
     source.check_limit(("racers",), "MAX_RACERS", len(racers_raw), "the number of racers")
-    palette = THEMES[render.theme].palette
+    theme = THEMES[render.theme]
+    colors = racer_colors([item.get("color") if isinstance(item, dict) else None
+                           for item in racers_raw], theme.palette, theme.background)
     racers: list[Racer] = []
     for index, item in enumerate(racers_raw):
-        racers.append(build_racer(item, index, default_starts, surface, palette, source,
+        racers.append(build_racer(item, index, default_starts, surface, colors[index], source,
                                   steps=steps, noise=noise, registry=registry))
     racers = unique_labels(racers)
 
@@ -230,7 +233,7 @@ def builtin_surface(name: Any, path: tuple, source: Source) -> Surface:
     return SURFACES[name]
 
 
-def build_racer(item: Any, index: int, default_starts, surface: Surface, palette,
+def build_racer(item: Any, index: int, default_starts, surface: Surface, automatic_color: str,
                 source: Source, *, steps: int = DEFAULT_STEPS, noise=None,
                 registry: Mapping[str, Optimizer] = OPTIMIZERS) -> Racer:
     path = ("racers", index)
@@ -262,7 +265,7 @@ def build_racer(item: Any, index: int, default_starts, surface: Surface, palette
                     what="a name")
     if not label.strip():
         raise source.error(path + ("label",), f"expected a name, got {describe(label)}")
-    color = item.get("color", palette[index % len(palette)])
+    color = item.get("color", automatic_color)
     if not is_color(color):
         raise source.error(path + ("color",), f"{EXPECTED_COLOR}, got {describe(color)}")
     starts = build_starts(item, path, surface, source) or default_starts

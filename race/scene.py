@@ -54,6 +54,10 @@ class Squares:
     scale: float | None = option(None, "data units per √(accumulated g²); null = automatic",
                                  low=0.0, high=1e6)
     alpha: float = option(0.35, "opacity of the squares", low=0.0, high=1.0)
+    per_racer: bool = option(False, "automatic scale per racer: each racer's own squares "
+                             "compare, not one racer's with another's")
+    starts: Literal["first", "all"] = option(
+        "first", "with several starts per racer: squares at its first start only, or at all")
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,11 @@ class Trail:
 
 @dataclass(frozen=True)
 class Arrows:
-    gradient: bool = option(False, "arrow along −∇f at each ball")
-    step: bool = option(False, "arrow along the update the optimizer takes next")
-    momentum: bool = option(False, "arrow along the momentum buffer / first moment")
-    scale: float | None = option(None, "arrow length per unit; null = automatic",
+    gradient: bool = option(False, "arrow along −∇f at each ball (open, in the racer's colour)")
+    step: bool = option(False, "arrow along the update the optimizer takes next (filled)")
+    momentum: bool = option(False, "arrow along the momentum buffer / first moment (pale)")
+    scale: float | None = option(None, "arrows are the vector times this; null = automatic (a "
+                                 "round factor the legend names, e.g. step ×5)",
                                  low=0.0, high=1e6)
 
 
@@ -77,7 +82,8 @@ class Arrows:
 class Camera:
     elev: float = option(30.0, "3D view: elevation in degrees", low=-90.0, high=90.0)
     azim: float = option(-60.0, "3D view: azimuth in degrees")
-    dist: float = option(10.0, "3D view: distance (smaller is closer)", low=1.0, high=100.0)
+    dist: float = option(10.0, "3D view: distance; smaller is closer, near parts loom larger "
+                         "(the view is always framed to fill its panel)", low=1.0, high=100.0)
     orbit: float = option(0.0, "3D view: degrees of azimuth per second of video; 0 = fixed",
                           low=-360.0, high=360.0)
     focal_length: float | None = option(
@@ -92,8 +98,8 @@ class Render:
         "single", "one view; 3D beside 2D; or one panel per racer sharing one clock")
     size: tuple[int, int] = option((800, 600), "frame size in pixels [width, height] "
                                    "(even for .mp4/.webm)", low=16, high=7680)
-    dpi: int = option(100, "dots per inch: scales text and lines, not the pixel size",
-                      low=10, high=1200)
+    dpi: int | None = option(None, "dots per inch: scales text and lines, not the pixel size; "
+                             "null = from the size (100 at 800x600)", low=10, high=1200)
     fps: int = option(30, "frames per second", low=1, high=240)
     steps_per_frame: int | None = option(None, "optimizer steps per frame; null = from "
                                          "`duration`, else 1", low=1)
@@ -115,6 +121,8 @@ class Render:
     legend: bool = option(True, "legend of label, optimizer and learning rate")
     axes_text: bool = option(True, "tick labels and axis names")
     wireframe: bool = option(True, "3D view: white mesh lines over the surface")
+    box: bool = option(True, "3D view: the box around the surface, with its panes, ticks and "
+                       "labels; false = the surface alone, drawn larger")
     colormap: str | None = option(None, "a matplotlib colormap; null = the theme's",
                                   kind="colormap")
     surface_color: str | None = option(None, "3D view: one solid surface colour "

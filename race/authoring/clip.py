@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from race.draw.sizing import frame_dpi
 from race.scene import Render
 
 CLIP_WIDTH = 480      # pixels at most
@@ -20,6 +21,7 @@ def clip_settings(render: Render) -> dict:
     scale = min(1.0, CLIP_WIDTH / width)
     size = [max(16, 2 * round(width * scale / 2)), max(16, 2 * round(height * scale / 2))]
     seconds = CLIP_SECONDS if render.duration is None else min(render.duration, CLIP_SECONDS)
-    dpi = max(MIN_DPI, round(render.dpi * scale))
+    # the dpi the full-size frame is drawn at (its own, or the automatic one), shrunk alike
+    dpi = max(MIN_DPI, round(frame_dpi(render.size, render.dpi) * scale))
     return {"size": size, "dpi": dpi, "fps": min(render.fps, CLIP_FPS), "duration": seconds,
             "steps_per_frame": None, "hold": min(render.hold, CLIP_HOLD)}

@@ -5,27 +5,38 @@ the accumulated squared gradient: the x-square lies along the horizontal through
 (hatched with horizontal lines, solid edge), the y-square along the vertical (vertical hatching,
 dashed edge); each square's side is proportional to sqrt(accumulated g^2) of its axis, and it
 opens downhill (against the sign of that axis's gradient), flipping when the sign flips, as the
-original app's squares do and as the 3D view's do. Optional arrows: the descent direction
--grad f, the step actually taken and the momentum (all pointing the way they push the ball).
+original app's squares do and as the 3D view's do. With several starts, only the racer's first
+start carries squares unless ``render.squares.starts`` is ``all`` (sixteen pairs of squares
+would bury the map). Optional arrows in the racer's colour: the step about to be taken (filled),
+the descent direction -grad f (open) and the momentum (pale), all pointing the way they push the
+ball, scaled by the round factor the legend names and shortened to end inside the map. A ball
+that rolls off the map is marked where it left, by an arrowhead on the edge pointing its way.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from matplotlib import colors as mcolors
-from matplotlib import patheffects
+from matplotlib import patheffects, ticker
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
+from matplotlib.transforms import Affine2D
 
 from race.engine import Race, Trajectory
 from race.draw import scales
-from race.draw.theme import Theme
+from race.draw.layout import map_shape
+from race.draw.theme import Theme, mix
 
 GRID = 300            # surface samples per axis for the contours
 FADE_BANDS = 12       # a fading trail is drawn as this many pieces of falling opacity
 SQUARE_ALPHA_EDGE = 0.95
+EDGE_MARKER = 9.0     # points from the tip of an off-map arrowhead to its base
+# how each arrow kind is told apart when several are shown (all in the racer's colour)
+ARROW_STYLES = {"step": dict(fill=True, pale=False, width=2.4),
+                "gradient": dict(fill=False, pale=False, width=2.4),
+                "momentum": dict(fill=True, pale=True, width=1.8)}
 
 
 def surface_grid(race: Race, resolution: int = GRID) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -88,28 +99,21 @@ class ContourView:
                     zorder=2)
         ax.set_xlim(*surface.xlim)
         ax.set_ylim(*surface.ylim)
-        ratio = (surface.ylim[1] - surface.ylim[0]) / (surface.xlim[1] - surface.xlim[0])
-        if 1 / 3 <= ratio <= 3:
+        if map_shape(surface.xlim, surface.ylim)[1]:
             ax.set_aspect("equal", adjustable="box")
         ax.set_xlabel("x")
         ax.set_ylabel("y")
         style_axes(ax, theme)
 
-        square_scale = scales.square_scale(self.race) if render.squares.show else 0.0
+        square_scales = scales.square_scales(self.race) if render.squares.show else None
+        arrows = scales.arrow_scales(self.race)
         trajectories = [self.race.trajectories[i] for i in self.racers]
-        arrows = render.arrows
-        gradient_scale = scales.arrow_scale(
-            self.race, [t.gradients for t in trajectories]) if arrows.gradient else 0.0
-        step_scale = scales.arrow_scale(
-            self.race, [np.diff(t.positions, axis=0) for t in trajectories]) if arrows.step else 0.0
-        momentum_scale = scales.arrow_scale(
-            self.race, [t.velocities for t in trajectories]) if arrows.momentum else 0.0
         many = len(self.racers) > 1 or any(t.positions.shape[1] > 1 for t in trajectories)
-        for trajectory in trajectories:
+        for index, trajectory in zip(self.racers, trajectories):
             self.artists.append(RacerArtists(
-                ax, trajectory, theme, render, surface, square_scale=square_scale,
-                gradient_scale=gradient_scale, step_scale=step_scale,
-                momentum_scale=momentum_scale, crowded=many))
+                ax, trajectory, theme, render, surface,
+                square_scale=square_scales[index] if square_scales else 0.0,
+                arrows=arrows, crowded=many))
             # where it started: a small ring, part of the background
             starts = trajectory.positions[0]
             ax.plot(starts[:, 0], starts[:, 1], marker="o", markersize=5, linestyle="none",
@@ -131,6 +135,10 @@ class ContourView:
 
 def style_axes(ax: Axes, theme: Theme) -> None:
     ax.set_facecolor(theme.axes)
+    # round steps only (no 2.5): short labels that do not run into each other on small panels
+    for axis in (ax.xaxis, ax.yaxis):
+        if axis.get_scale() == "linear":
+            axis.set_major_locator(ticker.MaxNLocator(nbins="auto", steps=[1, 2, 5, 10]))
     ax.tick_params(colors=theme.foreground, labelsize=8)
     ax.xaxis.label.set_color(theme.foreground)
     ax.yaxis.label.set_color(theme.foreground)
@@ -140,14 +148,19 @@ def style_axes(ax: Axes, theme: Theme) -> None:
         spine.set_linewidth(0.8)
 
 
+# the x-square is hatched across (horizontal lines) with a solid edge, the y-square along
+# (vertical lines) with a dashed edge; the legend shows the same two
+SQUARE_STYLES = (("--", "solid"), ("||", (0, (4, 2))))
+
+
 class RacerArtists:
     """The moving artists of one racer in a 2D axes, updated in place every frame."""
 
     def __init__(self, ax: Axes, trajectory: Trajectory, theme: Theme, render, surface, *,
-                 square_scale: float, gradient_scale: float, step_scale: float,
-                 momentum_scale: float, crowded: bool) -> None:
+                 square_scale: float, arrows: list[scales.ArrowScale], crowded: bool) -> None:
         self.t = trajectory
         self.render = render
+        self.surface = surface
         color = trajectory.racer.color
         n = trajectory.positions.shape[1]
         several = n > 1
@@ -180,12 +193,14 @@ class RacerArtists:
 
         self.square_scale = square_scale
         self.squares: list[PolyCollection] = []
+        # which starts carry squares: all, or only the first (one pair stays readable)
+        self.square_starts = np.arange(n) < (n if render.squares.starts == "all" else 1)
         if square_scale > 0 and trajectory.accumulators is not None:
             self.sides = downhill(trajectory.gradients)
             face = mcolors.to_rgba(color, render.squares.alpha)
             edge = mcolors.to_rgba(color, SQUARE_ALPHA_EDGE)
             hatch_color = mcolors.to_rgba(color, 0.6)
-            for hatch, style in (("--", "solid"), ("||", (0, (4, 2)))):
+            for hatch, style in SQUARE_STYLES:
                 square = PolyCollection([], facecolors=[face], edgecolors=[edge],
                                         linewidths=1.3, linestyles=[style], hatch=hatch,
                                         hatchcolor=hatch_color, zorder=3)
@@ -194,22 +209,29 @@ class RacerArtists:
                 self.squares.append(square)
 
         self.arrows: list[tuple] = []
-        for vectors, scale, arrow_color in (
-                (None if not gradient_scale else -trajectory.gradients, gradient_scale,
-                 theme.gradient_arrow),
-                (None if not step_scale else _steps(trajectory.positions), step_scale,
-                 theme.step_arrow),
-                (None if not momentum_scale or trajectory.velocities is None
-                 else -trajectory.velocities, momentum_scale, theme.momentum_arrow)):
-            if vectors is None:
+        points_to_pixels = ax.figure.dpi / 72
+        for arrow in arrows:
+            vectors = scales.arrow_vectors(trajectory, arrow.kind)
+            if vectors is None or not arrow.factor:
                 continue
+            style = ARROW_STYLES[arrow.kind]
+            tint = mix(color, "#ffffff", 0.45) if style["pale"] else color
+            paint = (dict(facecolor=tint, edgecolor=theme.outline, linewidth=0.5)
+                     if style["fill"] else dict(facecolor="none", edgecolor=tint, linewidth=1.6))
             origin = trajectory.positions[0]
             quiver = ax.quiver(origin[:, 0], origin[:, 1], np.zeros(n), np.zeros(n),
-                               angles="xy", scale_units="xy", scale=1.0, color=arrow_color,
-                               units="dots", width=2.4 * ax.figure.dpi / 72, headwidth=3.4,
-                               headlength=4.0, headaxislength=3.6, edgecolor=theme.outline,
-                               linewidth=0.5, zorder=5)
-            self.arrows.append((quiver, vectors, scale))
+                               angles="xy", scale_units="xy", scale=1.0, units="dots",
+                               width=style["width"] * points_to_pixels, headwidth=3.4,
+                               headlength=4.0, headaxislength=3.6, zorder=5, **paint)
+            self.arrows.append((quiver, vectors, arrow.factor))
+
+        # an arrowhead on the map's edge for each ball that rolled off it
+        self.edges = PolyCollection([], offsets=np.zeros((0, 2)),
+                                    offset_transform=ax.transData, facecolors=[color],
+                                    edgecolors=[theme.outline], linewidths=1.0, zorder=6)
+        self.edges.set_transform(Affine2D().scale(points_to_pixels))
+        ax.add_collection(self.edges, autolim=False)
+        self.ax = ax
 
     def update(self, step: int, aspect: float) -> list[Artist]:
         t = self.t
@@ -228,14 +250,17 @@ class RacerArtists:
         self.ball.set_visible(bool(here.any()))
         self.cross.set_data(self.exits[gone, 0], self.exits[gone, 1])
         self.cross.set_visible(bool(gone.any()))
+        off = here & ~self.surface.contains(points[:, 0], points[:, 1])
+        self._mark_edges(points[off])
 
         moving: list[Artist] = []
         if self.squares:
             sides = self.square_scale * np.sqrt(np.abs(t.accumulators[step]))
             signs = self.sides[step]
-            x, y = points[here, 0], points[here, 1]
-            sx, sy = sides[here, 0], sides[here, 1]
-            dx, dy = signs[here, 0], signs[here, 1]
+            keep = here & self.square_starts
+            x, y = points[keep, 0], points[keep, 1]
+            sx, sy = sides[keep, 0], sides[keep, 1]
+            dx, dy = signs[keep, 0], signs[keep, 1]
             # the x-square: along the horizontal, sx wide in x units, as tall on screen
             hx = sx * aspect
             xs = [np.array([[a, b - h / 2], [a + d * s, b - h / 2], [a + d * s, b + h / 2],
@@ -248,16 +273,40 @@ class RacerArtists:
             self.squares[1].set_verts(ys)
             moving.extend(self.squares)
         moving.extend(self.trails)
-        for quiver, vectors, scale in self.arrows:
+        surface = self.surface
+        for quiver, vectors, factor in self.arrows:
             index = min(step, vectors.shape[0] - 1)
-            vec = np.nan_to_num(vectors[index]) * scale
+            vec = scales.inside_domain(points, vectors[index] * factor, surface.xlim,
+                                       surface.ylim)
             vec[gone] = 0.0
-            quiver.set_offsets(points)
+            quiver.set_offsets(np.nan_to_num(points))
             quiver.set_UVC(vec[:, 0], vec[:, 1])
             quiver.set_visible(bool(np.any(vec[here] != 0)))
             moving.append(quiver)
-        moving.extend([self.ball, self.cross])
+        moving.extend([self.edges, self.ball, self.cross])
         return moving
+
+    def _mark_edges(self, points: np.ndarray) -> None:
+        """Arrowheads with their tips on the map's edge where ``points`` (off the map) are
+        nearest it, each pointing from there toward its point."""
+        surface = self.surface
+        finite = np.isfinite(points).all(axis=1)
+        points = points[finite]
+        edge = np.stack([np.clip(points[:, 0], *surface.xlim),
+                         np.clip(points[:, 1], *surface.ylim)], axis=-1)
+        if not len(points):
+            self.edges.set_visible(False)
+            return
+        screen = self.ax.transData.transform
+        way = screen(points) - screen(edge)
+        way /= np.maximum(np.linalg.norm(way, axis=1, keepdims=True), 1e-9)
+        across = np.stack([-way[:, 1], way[:, 0]], axis=-1)
+        size = EDGE_MARKER
+        heads = [np.array([[0.0, 0.0], -size * w + 0.6 * size * a, -0.75 * size * w,
+                           -size * w - 0.6 * size * a]) for w, a in zip(way, across)]
+        self.edges.set_verts(heads)
+        self.edges.set_offsets(edge)
+        self.edges.set_visible(True)
 
     def _fade(self, trail, path: np.ndarray) -> None:
         """The trail in FADE_BANDS consecutive pieces, older pieces more transparent (a few
@@ -300,8 +349,3 @@ def downhill(gradients: np.ndarray) -> np.ndarray:
     return signs
 
 
-def _steps(positions: np.ndarray) -> np.ndarray:
-    """positions[k+1] - positions[k] at every k (zero at the last step)."""
-    steps = np.zeros_like(positions)
-    steps[:-1] = np.diff(positions, axis=0)
-    return steps

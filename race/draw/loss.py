@@ -11,7 +11,7 @@ from matplotlib.lines import Line2D
 from race.engine import Race
 from race.draw.contour import style_axes
 from race.draw.theme import Theme
-from race.draw.scales import live
+from race.draw.scales import live, loss_range
 
 
 class LossView:
@@ -19,10 +19,14 @@ class LossView:
 
     The y axis is logarithmic when every loss is positive, else linear (surfaces that go below
     zero, like the saddle). Limits are fixed from the whole run, so nothing rescales while
-    the video plays.
+    the video plays. A log axis spans the range ``scales.loss_range`` picks: a racer that
+    goes lower runs out of the bottom, and its marker waits on the bottom edge as a ▼ (one
+    that blows up, on the top edge as a ▲). The
+    markers are never cut in half by the panel's edge.
     """
 
     projection = None
+    overhang = 5.0      # points a marker on the panel's edge reaches past it (none is cut)
 
     def __init__(self, ax: Axes, race: Race, theme: Theme, racers: tuple[int, ...]) -> None:
         self.ax, self.race, self.theme, self.racers = ax, race, theme, tuple(racers)
@@ -38,7 +42,9 @@ class LossView:
         values = values[np.isfinite(values)]
         if values.size and values.min() > 0:
             ax.set_yscale("log")
-            low, high = values.min(), values.max()
+            starts = np.concatenate([self.race.trajectories[i].losses[0] for i in self.racers])
+            starts = starts[np.isfinite(starts)]
+            low, high = loss_range(starts if starts.size else values, values)
             if high <= low:
                 high = low * 10
             ax.set_ylim(low / 1.6, high * 1.6)
@@ -67,11 +73,14 @@ class LossView:
                 line.set_path_effects(_outline(theme, width))
                 ax.add_artist(line)
                 self.lines.append((line, i, j))
-            marker = Line2D([], [], linestyle="none", marker="o", markersize=5 if n > 1 else 7,
-                            markerfacecolor=color, markeredgecolor=theme.outline,
-                            markeredgewidth=1.0, zorder=4)
-            ax.add_artist(marker)
-            self.markers.append((marker, i))
+            for shape in ("o", "v", "^"):  # in the panel, under its floor, over its top
+                marker = Line2D([], [], linestyle="none", marker=shape,
+                                markersize=5 if n > 1 else 7, markerfacecolor=color,
+                                markeredgecolor=theme.outline, markeredgewidth=1.0, zorder=4,
+                                clip_on=False)
+                marker.set_in_layout(False)   # unclipped, but no reason for more room
+                ax.add_artist(marker)
+                self.markers.append((marker, i))
 
     def update(self, step: int) -> list[Artist]:
         moving: list[Artist] = []
@@ -80,10 +89,15 @@ class LossView:
             losses = self.race.trajectories[i].losses
             line.set_data(steps, losses[:step + 1, j])
             moving.append(line)
+        floor, top = self.ax.get_ylim()
         for marker, i in self.markers:
             trajectory = self.race.trajectories[i]
             alive = ~((trajectory.diverged_at >= 0) & (step >= trajectory.diverged_at))
-            marker.set_data(np.full(alive.sum(), step), trajectory.losses[step, alive])
+            losses = trajectory.losses[step, alive]
+            side = np.where(losses < floor, "v", np.where(losses > top, "^", "o"))
+            keep = side == marker.get_marker()
+            marker.set_data(np.full(int(keep.sum()), step),
+                            np.clip(losses, floor, top)[keep])
             moving.append(marker)
         return moving
 

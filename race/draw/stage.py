@@ -9,62 +9,33 @@ view whose ``background_key`` changes (a moving 3D camera).
 
 from __future__ import annotations
 
-import math
-import warnings
 from typing import Hashable
 
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
+from matplotlib.transforms import Bbox, IdentityTransform
 
 from race.engine import Race
 from race.errors import RenderError
-from race.draw.counter import Counter
+from race.draw.chrome import (LEGEND_SIZE, PANEL_TITLE_SIZE, build_chrome, racer_label,
+                              side_legend)
+from race.draw.layout import Pads, Panel, Placement, Rect, map_shape, map_size, place
 from race.draw.loss import LossView
 from race.draw.medium import apply_medium
+from race.draw.sizing import figure_inches, frame_dpi
 from race.draw.theme import THEMES, Theme
 from race.draw.view import background_key, view_class
 
-TITLE_SIZE = 14
-LEGEND_SIZE = 9
-COUNTER_SIZE = 9
+__all__ = ["Stage", "racer_label"]
 
-
-def lr_text(trajectory, step: int | None) -> str | None:
-    """'lr 0.01': the learning rate at ``step`` (the start's without one); when a schedule moves
-    it, 'lr 1.00e-02' (one width, so the legend does not shift); None without an lr."""
-    racer = trajectory.racer
-    rates = trajectory.learning_rates
-    if rates is None:
-        lr = getattr(racer.config, "lr", None)
-        return None if lr is None else f"lr {lr:g}"
-    lr = float(rates[0 if step is None else min(step, len(rates) - 1)])
-    return f"lr {lr:.2e}" if racer.schedule is not None else f"lr {lr:g}"
-
-
-def racer_label(race: Race, index: int, step: int | None = None) -> str:
-    """'AdaGrad (adagrad, lr 0.01)', plus how it left the race by ``step`` if it did; a
-    scheduled learning rate is the one at ``step``."""
-    trajectory = race.trajectories[index]
-    racer = trajectory.racer
-    parts = [] if racer.label.lower() == racer.optimizer.lower() else [racer.optimizer]
-    lr = lr_text(trajectory, step)
-    if lr is not None:
-        parts.append(lr)
-    text = f"{racer.label} ({', '.join(parts)})" if parts else racer.label
-    diverged = trajectory.diverged_at
-    left = diverged >= 0
-    if step is not None:
-        left &= diverged <= step
-    gone = diverged[left]
-    if gone.size == 1 and diverged.size == 1:
-        text += f": diverged at step {int(gone[0])}"
-    elif gone.size:
-        text += f": {gone.size}/{diverged.size} diverged (first at step {int(gone.min())})"
-    return text
+MARGIN_EM = 0.6       # around the frame, in legend font heights
+GAP_EM = 1.4          # between panels
+LOSS_LEAST_EM = (10.0, 7.0)   # a loss panel's box at least this wide (beside) / tall (below)
+STRETCH_ASPECT = 0.75   # the shape a self-framing view is packed as, unless it says its own
+LAYOUT_ROUNDS = 4
+LEGEND_BESIDE_GAIN = 1.05    # the legend moves beside the maps when that makes them this larger
 
 
 class Stage:
@@ -74,7 +45,9 @@ class Stage:
     ``side-by-side``, a 3D view beside a contour view of the same race (``render.view`` is not
     used); ``grid``, one panel of ``render.view`` per racer, all on the same clock.
     ``render.loss_panel`` adds a loss-vs-step panel right of or below any of them. Views come
-    from the registry in ``race.draw.view.VIEWS``.
+    from the registry in ``race.draw.view.VIEWS``. The panels are placed by
+    ``race.draw.layout`` from the room their tick labels take, measured on the figure; a view
+    with ``fits_cell = True`` (3D) frames itself inside the box it is given and is drawn last.
     """
 
     def __init__(self, race: Race) -> None:
@@ -82,128 +55,161 @@ class Stage:
         render = race.scene.render
         self.theme: Theme = THEMES[render.theme]
         self.width, self.height = (int(v) for v in render.size)
-        dpi = render.dpi
-        self.figure = Figure(figsize=(self.width / dpi, self.height / dpi), dpi=dpi,
-                             facecolor=self.theme.background, layout="constrained")
+        dpi = frame_dpi((self.width, self.height), render.dpi)
+        self.figure = Figure(figsize=figure_inches((self.width, self.height), dpi), dpi=dpi,
+                             facecolor=self.theme.background)
         self.canvas = FigureCanvasAgg(self.figure)
         renderer = self.canvas.get_renderer()
         if (int(renderer.width), int(renderer.height)) != (self.width, self.height):
-            raise RenderError(f"size {self.width}x{self.height} at dpi {dpi} gives a "
-                              f"{int(renderer.width)}x{int(renderer.height)} canvas; "
-                              "choose a dpi that divides the size")
+            raise RenderError(f"size {self.width}x{self.height} at dpi {dpi:g} gives a "
+                              f"{int(renderer.width)}x{int(renderer.height)} canvas")
         self.views: list = []
-        self._layout()
+        panels = self._panels()
+        chrome = build_chrome(self.figure, renderer, race, self.theme,
+                              {name for name, _ in panels})
+        self.title, self.legend, self.counter = chrome.title, chrome.legend, chrome.counter
+        self._create(panels)
+        late = [v for v in self.views if getattr(v, "fits_cell", False)]
         for view in self.views:
+            if view not in late:
+                view.draw_static()
+        self._arrange_with_legend(chrome)
+        for view in late:
             view.draw_static()
-        self._chrome()
         apply_medium(self.figure, render, self.theme)
+        # A scheduled lr changes nearly every frame: such a legend is drawn with the moving
+        # artists (a few ms) instead of redrawing the whole background for it.
+        self._live_legend = self.legend is not None and any(
+            t.racer.schedule is not None for t in race.trajectories)
+        self._legend_texts: list[str] | None = None   # what the live legend last showed
+        if self.legend is not None:
+            self.legend.set_animated(self._live_legend)
         self._background = None
         self._key: Hashable = object()
         self._animated: set[int] = set()
-        self._laid_out = False
 
     # -- building -----------------------------------------------------------------------------
 
-    def _layout(self) -> None:
+    def _panels(self) -> list[tuple[str, tuple[int, ...]]]:
         render = self.race.scene.render
-        figure = self.figure
         count = len(self.race.trajectories)
         if render.layout == "grid":
-            panels = [(render.view, (i,)) for i in range(count)]
-        elif render.layout == "side-by-side":
-            panels = [("surface3d", tuple(range(count))), ("contour", tuple(range(count)))]
-        else:
-            panels = [(render.view, tuple(range(count)))]
+            return [(render.view, (i,)) for i in range(count)]
+        if render.layout == "side-by-side":
+            return [("surface3d", tuple(range(count))), ("contour", tuple(range(count)))]
+        return [(render.view, tuple(range(count)))]
+
+    def _create(self, panels: list[tuple[str, tuple[int, ...]]]) -> None:
+        render = self.race.scene.render
         classes = [view_class(name) for name, _ in panels]   # fail before drawing anything
-        columns = math.ceil(math.sqrt(len(panels))) if render.layout == "grid" else len(panels)
-        rows = math.ceil(len(panels) / columns)
-        if render.loss_panel == "right":
-            outer = figure.add_gridspec(1, 2, width_ratios=[1.7 * columns / rows, 1])
-            main, side = outer[0], outer[1]
-        elif render.loss_panel == "bottom":
-            outer = figure.add_gridspec(2, 1, height_ratios=[3.2, 1])
-            main, side = outer[0], outer[1]
-        else:
-            main, side = figure.add_gridspec(1, 1)[0], None
-        grid = main.subgridspec(rows, columns)
-        for index, ((name, racers), cls) in enumerate(zip(panels, classes)):
-            projection = getattr(cls, "projection", None)
-            ax = figure.add_subplot(grid[index // columns, index % columns],
-                                    projection=projection)
+        for (name, racers), cls in zip(panels, classes):
+            ax = self.figure.add_axes((0, 0, 1, 1), projection=getattr(cls, "projection", None))
             if render.layout == "grid":
-                ax.set_title(self.race.trajectories[racers[0]].racer.label, fontsize=10,
-                             color=self.theme.foreground)
+                ax.set_title(self.race.trajectories[racers[0]].racer.label,
+                             fontsize=PANEL_TITLE_SIZE, color=self.theme.foreground)
             self.views.append(cls(ax, self.race, self.theme, racers))
-        if side is not None:
-            ax = figure.add_subplot(side)
-            self.views.append(LossView(ax, self.race, self.theme, tuple(range(count))))
+        self.maps = list(self.views)
+        self.loss = None
+        if render.loss_panel != "none":
+            ax = self.figure.add_axes((0, 0, 1, 1))
+            self.loss = LossView(ax, self.race, self.theme, tuple(range(len(self.race.trajectories))))
+            self.views.append(self.loss)
 
-    def _chrome(self) -> None:
-        """Title, legend and the step counter in a band across the top, shared by every panel.
-
-        The band's height is measured from the font sizes, and the layout engine is told to keep
-        the panels below it, so nothing overlaps whatever the figure size.
-        """
-        theme, render, figure = self.theme, self.race.scene.render, self.figure
-        points = figure.dpi / 72.0
-        pad = 6.0
-        title_height = TITLE_SIZE * points * 1.45
-        figure.text(0.5, 1 - pad / self.height, self.race.scene.title, ha="center", va="top",
-                    color=theme.foreground, fontsize=TITLE_SIZE, fontweight="bold")
-        band = pad + title_height
-        self.legend = None
-        self._live_legend = False
-        self._legend_texts: list[str] | None = None   # what the live legend last showed
-        if render.legend:
-            handles = []
-            for trajectory in self.race.trajectories:
-                several = trajectory.positions.shape[1] > 1
-                handles.append(Line2D([], [], color=trajectory.racer.color,
-                                      linewidth=render.trail.width * (0.55 if several else 1),
-                                      marker="o", markersize=7,
-                                      markeredgecolor=theme.outline, markeredgewidth=1.0))
-            labels = [racer_label(self.race, i) for i in range(len(self.race.trajectories))]
-            arrows = render.arrows
-            for shown, color, label in ((arrows.gradient, theme.gradient_arrow, "−∇f"),
-                                        (arrows.step, theme.step_arrow, "step taken"),
-                                        (arrows.momentum, theme.momentum_arrow, "momentum")):
-                if shown:
-                    handles.append(Line2D([], [], color=color, linewidth=2.2, marker=">",
-                                          markersize=6, markevery=[-1]))
-                    labels.append(label)
-            columns = self._legend_columns(labels)
-            rows = math.ceil(len(labels) / columns)
-            self.legend = figure.legend(
-                handles, labels, loc="upper center",
-                bbox_to_anchor=(0.5, 1 - band / self.height), ncols=columns, frameon=False,
-                fontsize=LEGEND_SIZE, labelcolor=theme.foreground, handlelength=1.6,
-                columnspacing=1.4, borderaxespad=0.0, borderpad=0.2)
-            band += rows * LEGEND_SIZE * points * 1.75 + 2 * pad
-            # A scheduled lr changes nearly every frame: such a legend is drawn with the moving
-            # artists (a few ms) instead of redrawing the whole background for it.
-            self._live_legend = any(t.racer.schedule is not None
-                                    for t in self.race.trajectories)
-            self.legend.set_animated(self._live_legend)
-        band += pad
-        self.figure.get_layout_engine().set(rect=(0, 0, 1, max(0.3, 1 - band / self.height)))
-        steps = self.race.scene.steps
-        text = figure.text(1 - pad / self.width, 1 - pad / self.height, "", ha="right",
-                           va="top", family="monospace", fontsize=COUNTER_SIZE,
-                           color=theme.foreground, alpha=0.75, animated=True)
-        self.counter = Counter(text, steps)
-
-    def _legend_columns(self, labels: list[str]) -> int:
-        """As many columns as fit across the figure, measured with the longest label."""
-        renderer = self.canvas.get_renderer()
-        font = FontProperties(size=LEGEND_SIZE)
-        widest = max((renderer.get_text_width_height_descent(label, font, ismath=False)[0]
-                      for label in labels), default=1.0)
-        # the handle (1.6 em), its gap (0.8 em) and the column gap (1.4 em) beside each label
+    def _arrange_with_legend(self, chrome) -> None:
+        """Lay the panels out under the title and legend; where the maps leave room beside
+        them (a square map on a wide frame), try the legend there instead, and keep whichever
+        gives the maps more room."""
         em = LEGEND_SIZE * self.figure.dpi / 72.0
-        per_column = widest + 3.8 * em
-        fit = max(1, min(len(labels), int(self.width * 0.96 // per_column)))
-        rows = math.ceil(len(labels) / fit)
-        return math.ceil(len(labels) / rows)       # balanced rows: 4 + 3, not 6 + 1
+        margin, gap = MARGIN_EM * em, GAP_EM * em
+        top = Rect(margin, margin, self.width - 2 * margin, self.height - chrome.band - 2 * margin)
+        placement, pads = self._arrange(top)
+        if self.legend is not None and self.loss is None:   # a loss panel needs the room
+            height = self.height - chrome.title_band - 2 * margin
+            side, width = side_legend(self.figure, self.canvas.get_renderer(), self.legend,
+                                      height)
+            room = Rect(margin, margin, self.width - 2 * margin - width - gap, height)
+            beside, side_pads = self._arrange(room, pads) if room.width > 0.3 * self.width \
+                else (None, None)
+            if beside is not None and self._map_area(beside, side_pads) > \
+                    LEGEND_BESIDE_GAIN * self._map_area(placement, pads):
+                right = max(b.right + p.right for b, p in zip(beside.maps, side_pads))
+                maps_top = max(b.top + p.top for b, p in zip(beside.maps, side_pads))
+                self.legend.remove()
+                self.legend = side
+                side.set_bbox_to_anchor((right + gap, maps_top), transform=IdentityTransform())
+                placement = beside
+            else:
+                side.remove()
+        self._apply(placement)
+        self._clip_panel_titles(self.canvas.get_renderer())
+
+    def _map_area(self, placement: Placement, pads: list[Pads]) -> float:
+        shapes = self._shapes()
+        return sum(map_size(box, panel) for box, panel in zip(placement.maps,
+                                                               self._map_panels(shapes, pads)))
+
+    def _arrange(self, region: Rect, pads: list[Pads] | None = None
+                 ) -> tuple[Placement, list[Pads]]:
+        """Place every panel in ``region``: measure the room each 2D panel's labels take,
+        lay out, and again while that room changes (tick labels follow the panel's size)."""
+        em = LEGEND_SIZE * self.figure.dpi / 72.0
+        gap = GAP_EM * em
+        if pads is None:
+            guess = Pads(4.5 * em, 1.0 * em, 3.4 * em, 1.0 * em)
+            pads = [Pads() if getattr(v, "fits_cell", False) else guess for v in self.views]
+        renderer = self.canvas.get_renderer()
+        shapes = self._shapes()
+        render = self.race.scene.render
+        for round_ in range(LAYOUT_ROUNDS):
+            maps = self._map_panels(shapes, pads)
+            loss = Panel(1.0, pads[-1]) if self.loss is not None else None
+            least = 0.0
+            if loss is not None:
+                beside = render.loss_panel == "right"
+                least = (loss.pads.across if beside else loss.pads.along) \
+                    + LOSS_LEAST_EM[0 if beside else 1] * em
+            placement = place(region, maps, loss=loss, loss_side=render.loss_panel, gap=gap,
+                              loss_minimum=least)
+            self._apply(placement)
+            measured = [p if getattr(v, "fits_cell", False) else
+                        _pads(v.ax, renderer).max(_overhang(v, self.figure.dpi))
+                        for v, p in zip(self.views, pads)]
+            if all(_within(m, p, 1.0) for m, p in zip(measured, pads)):
+                break
+            # the first measurement replaces the guess; after that pads only grow, so the
+            # rounds settle even when a tick label comes and goes with the size
+            pads = measured if round_ == 0 else [m.max(p) for m, p in zip(measured, pads)]
+        return placement, pads
+
+    def _shapes(self) -> list[float]:
+        """The shape each self-framing view asks for (its picture's height over width)."""
+        if not hasattr(self, "_picture_shapes"):
+            self._picture_shapes = [min(max(v.content_aspect(), 0.3), 3.0)
+                                    if hasattr(v, "content_aspect") else STRETCH_ASPECT
+                                    for v in self.maps]
+        return self._picture_shapes
+
+    def _map_panels(self, shapes: list[float], pads: list[Pads]) -> list[Panel]:
+        surface = self.race.scene.surface
+        aspect = map_shape(surface.xlim, surface.ylim)[0]
+        return [Panel(shapes[i], p, stretch=True) if getattr(v, "fits_cell", False)
+                else Panel(aspect, p) for i, (v, p) in enumerate(zip(self.maps, pads))]
+
+    def _apply(self, placement: Placement) -> None:
+        boxes = list(placement.maps) + ([placement.loss] if placement.loss is not None else [])
+        for view, box in zip(self.views, boxes):
+            view.ax.set_position((box.x / self.width, box.y / self.height,
+                                  box.width / self.width, box.height / self.height))
+
+    def _clip_panel_titles(self, renderer) -> None:
+        """A grid panel's title (the racer's label) no wider than its panel."""
+        for view in self.maps:
+            title = view.ax.title
+            text = title.get_text()
+            room = view.ax.get_window_extent(renderer).width + 2 * LEGEND_SIZE
+            while len(text) > 2 and title.get_window_extent(renderer).width > room:
+                text = text[:-2] + "…"
+                title.set_text(text)
 
     # -- frames -------------------------------------------------------------------------------
 
@@ -251,15 +257,6 @@ class Stage:
                      for t in self.race.trajectories)
 
     def _redraw_background(self, step: int) -> None:
-        if not self._laid_out:
-            with warnings.catch_warnings():
-                # At thumbnail sizes the layout engine gives up and says so on stderr; the frame
-                # is still drawn, and a CLI error or progress line must stay the only output.
-                warnings.filterwarnings("ignore", "constrained_layout not applied",
-                                        UserWarning)
-                self.canvas.draw()         # the layout engine places everything once...
-            self.figure.set_layout_engine("none")  # ...and then nothing moves again
-            self._laid_out = True
         if self.legend is not None:
             self._set_legend_texts(step)
         self.canvas.draw()
@@ -291,3 +288,30 @@ class Stage:
 
     def close(self) -> None:
         self.figure.clear()
+
+
+def _pads(ax, renderer) -> Pads:
+    """The room an axes' tick labels, axis labels and title take outside its box, per side,
+    in pixels (only those: its artists are clipped to the box)."""
+    ax.apply_aspect()
+    box = ax.get_window_extent(renderer)
+    parts = [ax.xaxis.get_tightbbox(renderer), ax.yaxis.get_tightbbox(renderer)]
+    if ax.title.get_text():
+        parts.append(ax.title.get_window_extent(renderer))
+    parts = [p for p in parts if p is not None and p.width > 0]
+    if not parts:
+        return Pads()
+    tight = Bbox.union(parts + [box])
+    return Pads(max(box.x0 - tight.x0, 0.0), max(tight.x1 - box.x1, 0.0),
+                max(box.y0 - tight.y0, 0.0), max(tight.y1 - box.y1, 0.0))
+
+
+def _overhang(view, dpi: float) -> Pads:
+    """Room on every side for what a view draws past its box (markers on its edge)."""
+    reach = getattr(view, "overhang", 0.0) * dpi / 72.0
+    return Pads(reach, reach, reach, reach)
+
+
+def _within(a: Pads, b: Pads, tolerance: float) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in
+               ((a.left, b.left), (a.right, b.right), (a.bottom, b.bottom), (a.top, b.top)))

@@ -7,17 +7,17 @@ import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
-from matplotlib.transforms import BboxBase, ScaledTranslation
+from matplotlib.markers import MarkerStyle
+from matplotlib.transforms import Affine2D, ScaledTranslation
 from mpl_toolkits.mplot3d import art3d, proj3d
 
 from race.engine import Race
 from race.errors import RenderError
-from race.draw import schedule
+from race.draw import frame3d, scales, schedule
 from race.draw.surface3d_geometry import (
-    ARROW_FRACTION, MESH_CELLS, SQUARE_FRACTION, HeightField, Heights, arrow_path, box_aspect,
-    direction, flip_signs, grid, light_direction, reference_gradient, shaded_colors, square_faces,
-    z_per_x)
-from race.draw.theme import Theme
+    MESH_CELLS, SQUARE_FRACTION, HeightField, Heights, box_aspect, direction, flip_signs, grid,
+    light_direction, reference_gradient, shaded_colors, square_faces, surface_arrow_path, z_per_x)
+from race.draw.theme import Theme, mix
 
 BALL_SIZE = 0.035   # ball diameter as a fraction of the view's height
 BALL_LIFT = 0.015   # balls float this fraction of the height range above the surface
@@ -25,6 +25,9 @@ TRAIL_LIFT = 0.004  # and trails this much
 WIREFRAME_WIDTH = 0.6
 CAMERA_TOLERANCE = 6  # decimals of azimuth that make a new background
 GHOST_ALPHA = 0.35    # a ball the surface hides shows as a faint disc of its colour
+TICK_SIZE = 7         # points
+LABEL_SIZE = 8
+FIT_MARGIN_EM = 0.6   # clear space between the drawing and its panel's edge, in label heights
 
 
 class Surface3DView:
@@ -61,6 +64,7 @@ class Surface3DView:
     """
 
     projection = "3d"
+    fits_cell = True     # frames itself inside the box the driver gives its axes (frame3d.fit)
 
     def __init__(self, ax, race: Race, theme: Theme, racers: tuple[int, ...]) -> None:
         self.ax = ax
@@ -75,11 +79,12 @@ class Surface3DView:
         self.heights = Heights.of(self.surface)
         self._frame_time: float | None = None
         self._tracks = [_Track(race.trajectories[i], self) for i in self.racers]
-        self._squares_scale = self._auto_scale(self.render.squares.scale, SQUARE_FRACTION,
-                                               [t.trajectory for t in self._tracks
-                                                if t.trajectory.accumulators is not None])
-        self._arrows_scale = self._auto_scale(self.render.arrows.scale, ARROW_FRACTION,
-                                              [t.trajectory for t in self._tracks])
+        keeping = [t.trajectory for t in self._tracks if t.trajectory.accumulators is not None]
+        shared = self._auto_scale(self.render.squares.scale, SQUARE_FRACTION, keeping)
+        for track in self._tracks:
+            track.square_scale = shared if not self.render.squares.per_racer else \
+                self._auto_scale(self.render.squares.scale, SQUARE_FRACTION, [track.trajectory])
+        self._arrows = [a for a in scales.arrow_scales(race) if a.factor]
         self._artists: list[Artist] = []
         self._field: HeightField | None = None
         self._camera: tuple | None = None     # (view angles, projection matrix) last used
@@ -87,6 +92,20 @@ class Surface3DView:
     # -- static layers ------------------------------------------------------------------------
 
     def draw_static(self) -> None:
+        ax = self.ax
+        self._set_camera()
+        ax.computed_zorder = False
+        self._style_box()
+        self._cell = ax.get_position(original=True).transformed(ax.figure.transFigure).frozen()
+        em = LABEL_SIZE * ax.figure.dpi / 72.0
+        frame3d.fit(ax, self._cell, FIT_MARGIN_EM * em, self._azimuths(),
+                    None if self.render.box else self._bounds())
+        self._camera = None
+        self._clip(self._draw_surface())
+        self._create_moving()
+        self._keep_to_cell()
+
+    def _set_camera(self) -> None:
         ax = self.ax
         self._point_camera(self.camera.azim)
         ax.set_xlim(*self.surface.xlim)
@@ -97,32 +116,54 @@ class Surface3DView:
             ax.set_proj_type("ortho")
         else:
             ax.set_proj_type("persp", focal_length=self.camera.focal_length)
-        ax.computed_zorder = False
-        self._cell = _Cell(ax)
-        self._style_box()
-        self._camera = None
-        self._clip(self._draw_surface())
-        self._create_moving()
-        self._keep_to_cell()
+
+    def content_aspect(self) -> float:
+        """Height over width of the picture this camera makes (the box as seen from every
+        azimuth it takes), for the driver to give the view a panel of about that shape."""
+        self._set_camera()
+        return frame3d.picture_aspect(self.ax, self._azimuths(),
+                                      None if self.render.box else self._bounds())
 
     def _style_box(self) -> None:
         ax, theme = self.ax, self.theme
         ax.set_facecolor(theme.axes)
-        pane = _mix(theme.axes, theme.grid, 0.3)
-        lines = _mix(theme.grid, theme.foreground, 0.3)
+        pane = mix(theme.axes, theme.grid, 0.3)
+        lines = mix(theme.grid, theme.foreground, 0.3)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color(pane)
             axis._axinfo["grid"].update(color=lines, linewidth=0.8)  # mplot3d has no setter
             axis.line.set_color(lines)
-        ax.tick_params(colors=theme.foreground, labelsize=7, pad=0)
-        if self.heights.log:
-            ax.set_zlabel("log₁₀(1 + loss − min)", color=theme.foreground, fontsize=7)
+        ax.tick_params(colors=theme.foreground, labelsize=TICK_SIZE, pad=0)
+        zlabel = "log₁₀(1 + loss − min)" if self.heights.log else "loss"
+        for axis, text in ((ax.xaxis, "x"), (ax.yaxis, "y"), (ax.zaxis, zlabel)):
+            axis.set_label_text(text, color=theme.foreground, fontsize=LABEL_SIZE)
+            axis.labelpad = 0
+        if not self.render.box:
+            ax.set_axis_off()
+            return
+        top = frame3d.LabelsOnTop(ax)
+        top.set_zorder(5)      # over the surface (1), under the moving artists (10 and up)
+        ax.add_artist(top)
+
+    def _bounds(self) -> np.ndarray:
+        """Points whose projections bound everything drawn without the box: the surface, and
+        the box's top face (squares rise from the surface at most to it)."""
+        x, y = grid(self.surface, 21)
+        ground = np.column_stack([x.ravel(), y.ravel(), self.heights(x, y).ravel()])
+        (x0, x1), (y0, y1) = self.surface.xlim, self.surface.ylim
+        top = np.array([(a, b, self.heights.high) for a in (x0, x1) for b in (y0, y1)])
+        return np.concatenate([ground, top])
+
+    def _azimuths(self) -> list[float]:
+        """Every azimuth the camera takes: its own, or a full turn when it orbits."""
+        if not self.moves_camera:
+            return [self.camera.azim]
+        return [self.camera.azim + turn for turn in np.linspace(0.0, 360.0, 16, endpoint=False)]
 
     def _keep_to_cell(self) -> None:
-        """Clip the box's panes, grid, ticks and labels to the cell, and tell layout engines
-        the view needs nothing outside it: a close camera puts much of the box off-cell, and
-        its far tick labels would otherwise make constrained layout shrink the axes to a stamp.
-        """
+        """Clip the box's panes, grid, ticks and labels to the cell: the framing keeps them in
+        it; this is for a camera the scene puts so close that the box must be cut."""
+        self.ax.patch.set_visible(False)    # the figure's background shows instead
         for axis in (self.ax.xaxis, self.ax.yaxis, self.ax.zaxis):
             parts = [axis.pane, axis.line, axis.gridlines, axis.label, axis.offsetText]
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
@@ -130,14 +171,6 @@ class Surface3DView:
             for part in parts:  # ticks made later copy these settings from the first one
                 self._clip(part)
                 part.set_clip_on(True)
-        default = self.ax.get_tightbbox
-
-        def tightbbox(renderer=None, *args, for_layout_only: bool = False, **kwargs):
-            if for_layout_only:
-                return self._cell.frozen()
-            return default(renderer, *args, for_layout_only=for_layout_only, **kwargs)
-
-        self.ax.get_tightbbox = tightbbox
 
     def _draw_surface(self):
         x, y = grid(self.surface, MESH_CELLS + 1)
@@ -205,8 +238,8 @@ class Surface3DView:
 
     def add_marker(self, **kwargs) -> Line2D:
         """A 2D marker line drawn at positions projected by ``project``."""
-        line = Line2D([np.nan], [np.nan], linestyle="none", marker="o", markeredgewidth=0,
-                      **kwargs)
+        kwargs = {"marker": "o", "markeredgewidth": 0, **kwargs}
+        line = Line2D([np.nan], [np.nan], linestyle="none", **kwargs)
         if "transform" not in kwargs:
             line.set_transform(self.ax.transData)
         self.ax.add_line(line)
@@ -339,6 +372,8 @@ class _Track:
         view, theme, render = self.view, self.view.theme, self.view.render
         nan = [np.nan]
         self.squares = None
+        count = self.x.shape[1]
+        self.square_starts = np.arange(count) < (count if render.squares.starts == "all" else 1)
         if render.squares.show and self.trajectory.accumulators is not None:
             color = mcolors.to_rgba(theme.squares, render.squares.alpha)
             edge = mcolors.to_rgba(theme.squares, min(1.0, render.squares.alpha + 0.25))
@@ -357,13 +392,16 @@ class _Track:
                                for _ in range(self.x.shape[1]))
         layers["trails"].extend(self.trails)
         self.arrows = {}
-        for kind, wanted in (("gradient", render.arrows.gradient), ("step", render.arrows.step),
-                             ("momentum", render.arrows.momentum)):
-            if wanted and (kind != "momentum" or self.trajectory.velocities is not None):
-                color = getattr(theme, f"{kind}_arrow", theme.foreground)
-                self.arrows[kind] = view.add_line(nan, nan, nan, color=color, linewidth=1.8,
-                                                  solid_capstyle="round")
-                layers["arrows"].append(self.arrows[kind])
+        for arrow in view._arrows:
+            vectors = scales.arrow_vectors(self.trajectory, arrow.kind)
+            if vectors is None:
+                continue
+            color = mix(self.color, "#ffffff", 0.45) if arrow.kind == "momentum" else self.color
+            line = view.add_line(nan, nan, nan, color=color, linewidth=2.0,
+                                 linestyle=(0, (3, 1.5)) if arrow.kind == "gradient" else "-",
+                                 solid_capstyle="round", dash_capstyle="round")
+            self.arrows[arrow.kind] = (line, vectors * arrow.factor)
+            layers["arrows"].append(line)
         self.balls = self._ball_layers(ball_points)
         layers["balls"].extend(self.balls)
         self.ghost = view.add_marker(markersize=0.9 * ball_points,
@@ -374,6 +412,12 @@ class _Track:
                                    markeredgecolor=getattr(theme, "outline", "black"),
                                    markeredgewidth=0.8)
         layers["crosses"].append(self.cross)
+        # an arrowhead on the map's edge for each start that rolled off it
+        self.edges = [self.view.add_marker(markersize=0.7 * ball_points,
+                                           markerfacecolor=self.color,
+                                           markeredgecolor=theme.outline, markeredgewidth=0.8)
+                      for _ in range(self.x.shape[1])]
+        layers["balls"].extend(self.edges)
 
     def _ball_layers(self, size: float) -> list[Artist]:
         """A sphere in three discs: a dark rim, the lit body, a highlight (offsets in points);
@@ -414,15 +458,44 @@ class _Track:
         lost[~diverged] = np.nan
         self.cross.set_data_3d(lost[:, 0], lost[:, 1], lost[:, 2])
         self.cross.set_visible(bool(np.isfinite(lost).all(axis=1).any()))
+        self._update_edges(k, diverged)
         self._update_trails(first, k, trail_hidden)
         if self.squares is not None:
             self._update_squares(k, ~diverged)
-        for kind, line in self.arrows.items():
-            vectors = self._arrow_vectors(kind, k)
-            path = arrow_path(self.x[k], self.y[k], self.z[k] + TRAIL_LIFT * view.heights.span,
-                              np.where(diverged[:, None], np.nan, vectors))
+        for line, vectors in self.arrows.values():
+            origins = np.stack([self.x[k], self.y[k]], axis=-1)
+            inside = scales.inside_domain(origins, vectors[min(k, len(vectors) - 1)],
+                                          view.surface.xlim, view.surface.ylim)
+            inside[diverged] = np.nan
+            path = surface_arrow_path(origins, inside, view.heights,
+                                      TRAIL_LIFT * 2 * view.heights.span)
             line.set_data_3d(path[:, 0], path[:, 1], path[:, 2])
             line.set_visible(bool(np.isfinite(path).any()))
+
+    def _update_edges(self, k: int, diverged: np.ndarray) -> None:
+        """Arrowheads on the map's edge nearest each start that is off it, pointing (on
+        screen) the way it went."""
+        view, surface = self.view, self.view.surface
+        where = self.trajectory.positions[k]
+        off = ~diverged & np.isfinite(where).all(axis=1) & ~surface.contains(where[:, 0],
+                                                                              where[:, 1])
+        for j, marker in enumerate(self.edges):
+            if not off[j]:
+                marker.set_visible(False)
+                continue
+            edge = np.array([np.clip(where[j, 0], *surface.xlim),
+                             np.clip(where[j, 1], *surface.ylim)])
+            way = where[j] - edge
+            ahead = edge + 0.02 * min(np.ptp(surface.xlim), np.ptp(surface.ylim)) \
+                * way / np.linalg.norm(way)
+            points = np.array([[*edge, 0.0], [*ahead, 0.0]])
+            points[:, 2] = view.heights(points[:, 0], points[:, 1]) + BALL_LIFT * view.heights.span
+            xs, ys = view.project(points)
+            (x0, y0), (x1, y1) = view.ax.transData.transform(np.column_stack([xs, ys]))
+            angle = np.degrees(np.arctan2(y1 - y0, x1 - x0))
+            marker.set_marker(MarkerStyle(">", transform=Affine2D().rotate_deg(angle)))
+            marker.set_data([xs[0]], [ys[0]])
+            marker.set_visible(True)
 
     def _update_trails(self, first: int, k: int, hidden: np.ndarray | None) -> None:
         """The trail from ``first`` to k, broken where the surface hides it."""
@@ -447,45 +520,17 @@ class _Track:
 
     def _update_squares(self, k: int, alive: np.ndarray) -> None:
         view = self.view
-        sides = view._squares_scale * np.sqrt(np.maximum(self.trajectory.accumulators[k], 0.0))
+        sides = self.square_scale * np.sqrt(np.maximum(self.trajectory.accumulators[k], 0.0))
         faces = square_faces(self.x[k], self.y[k], self.z[k] + TRAIL_LIFT * view.heights.span,
                              sides, self.signs[k], view.surface, view.heights,
                              z_per_x(view.surface, view.heights))
-        shown = alive & np.isfinite(faces).all(axis=(1, 2, 3))
+        shown = alive & np.isfinite(faces).all(axis=(1, 2, 3)) & self.square_starts
         faces[~shown] = 0.0
         sizes = np.where(shown[:, None], sides, 0.0)
         faces[sizes == 0] = faces[sizes == 0][..., :1, :]  # collapse empty squares to a point
         self.squares.set_verts(list(faces.reshape(-1, *faces.shape[2:])))
         self.squares.set_visible(bool(shown.any()))
 
-    def _arrow_vectors(self, kind: str, k: int) -> np.ndarray:
-        trajectory, scale = self.trajectory, self.view._arrows_scale
-        if kind == "gradient":
-            return -trajectory.gradients[k] * scale
-        if kind == "momentum":
-            return -trajectory.velocities[k] * scale
-        if k >= self.last:
-            return np.full_like(trajectory.gradients[k], np.nan)
-        lr = getattr(trajectory.racer.config, "lr", 1.0) or 1.0
-        return (trajectory.positions[k + 1] - trajectory.positions[k]) / lr * scale
-
-
-class _Cell(BboxBase):
-    """The pixel box of the layout cell the axes were given, read whenever it is used (the
-    layout engine may move the axes after ``draw_static``)."""
-
-    def __init__(self, ax) -> None:
-        super().__init__()
-        self._ax = ax
-
-    def get_points(self) -> np.ndarray:
-        position = self._ax.get_position(original=True)
-        return position.transformed(self._ax.figure.transSubfigure).get_points()
-
-
-def _mix(a: str, b: str, t: float) -> tuple[float, float, float]:
-    ca, cb = np.array(mcolors.to_rgb(a)), np.array(mcolors.to_rgb(b))
-    return tuple((1 - t) * ca + t * cb)
 
 
 def _colormap(name: str):

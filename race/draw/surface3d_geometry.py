@@ -15,7 +15,7 @@ from race.surfaces.base import Surface
 MESH_CELLS = 40        # faces per side of the drawn mesh (the original app's grid density)
 RANGE_SAMPLES = 201    # samples per side when finding the height range
 SQUARE_FRACTION = 0.1  # auto squares: the first step's accumulator spans this much of the domain
-ARROW_FRACTION = 0.15  # auto arrows: the first gradient spans this much of the domain
+ARROW_SAMPLES = 12     # points along an arrow's shaft, to follow the ground
 SQUARE_SAMPLES = 16  # points along each square's bottom edge, to follow the ground
 BOX_HEIGHT = 0.5      # drawn box height over its longest side, as the original app (mpl: 0.75)
 
@@ -162,22 +162,28 @@ def square_faces(x: np.ndarray, y: np.ndarray, z: np.ndarray, sides: np.ndarray,
     return faces
 
 
-def arrow_path(x: np.ndarray, y: np.ndarray, z: np.ndarray, vectors: np.ndarray,
-               head: float = 0.25) -> np.ndarray:
-    """Horizontal arrows from each (x, y, z) along ``vectors`` (n, 2), as one polyline with NaN
-    breaks: shaft, then the two barbs of the head. Returns (9n, 3)."""
-    n = x.shape[0]
-    start = np.stack([x, y, z], axis=-1)
-    tip = start + np.concatenate([vectors, np.zeros((n, 1))], axis=-1)
+def surface_arrow_path(origins: np.ndarray, vectors: np.ndarray, heights: Heights, lift: float,
+                       samples: int = ARROW_SAMPLES, head: float = 0.25) -> np.ndarray:
+    """Arrows lying on the surface: from each origin (n, 2) along ``vectors`` (n, 2), the shaft
+    following the ground ``lift`` above it (so a step arrow ends on the next point, not in the
+    air), then the two barbs of the head, as one polyline with NaN breaks, (n * (samples + 6), 3).
+    """
+    n = origins.shape[0]
+    t = np.linspace(0.0, 1.0, samples)
+    shaft = origins[:, None, :] + t[None, :, None] * vectors[:, None, :]   # (n, samples, 2)
+    tip = origins + vectors
     angle = np.radians(150.0)
     cos, sin = np.cos(angle), np.sin(angle)
-    barbs = []
-    for s in (sin, -sin):
-        bx = (cos * vectors[:, 0] - s * vectors[:, 1]) * head
-        by = (s * vectors[:, 0] + cos * vectors[:, 1]) * head
-        barbs.append(tip + np.stack([bx, by, np.zeros(n)], axis=-1))
-    gap = np.full((n, 3), np.nan)
-    path = np.stack([start, tip, gap, tip, barbs[0], gap, tip, barbs[1], gap], axis=1)
+    barbs = [tip + head * np.stack([cos * vectors[:, 0] - s * vectors[:, 1],
+                                    s * vectors[:, 0] + cos * vectors[:, 1]], axis=-1)
+             for s in (sin, -sin)]
+    gap = np.full((n, 1, 2), np.nan)
+    flat = np.concatenate([shaft, gap, tip[:, None], barbs[0][:, None], gap, tip[:, None],
+                           barbs[1][:, None], gap], axis=1)
+    ground = heights(flat[..., 0], flat[..., 1]) + lift
+    path = np.concatenate([flat, ground[..., None]], axis=-1)
+    none = ~np.any(vectors != 0, axis=1) | ~np.isfinite(vectors).all(axis=1)
+    path[none] = np.nan
     return path.reshape(-1, 3)
 
 

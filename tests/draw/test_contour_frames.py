@@ -93,9 +93,10 @@ def test_a_square_grows_with_the_accumulated_squared_gradient():
     acc[:, 0, 0] = np.linspace(0.0, 4.0, steps + 1) ** 2        # sqrt grows linearly to 4
     acc[:, 0, 1] = 0.0
     racer = trajectory(positions, accumulators=acc)
+    # no legend: the squares' legend entries would move the map between the two frames
     shown = make_race(racer, render=small_render(squares=Squares(show=True, scale=0.25),
-                                                  trail=Trail(show=False)))
-    hidden = make_race(racer, render=small_render(trail=Trail(show=False)))
+                                                  trail=Trail(show=False), legend=False))
+    hidden = make_race(racer, render=small_render(trail=Trail(show=False), legend=False))
     stage, plain_stage = Stage(shown), Stage(hidden)
     reaches = {}
     for step in (5, 10):
@@ -117,8 +118,9 @@ def test_squares_flip_to_the_downhill_side_with_the_gradient():
     acc[:, 0, 0] = 4.0                                                # the x-square only
     racer = trajectory(positions, accumulators=acc)
     stage = Stage(make_race(racer, render=small_render(squares=Squares(show=True, scale=0.3),
-                                                        trail=Trail(show=False))))
-    plain_stage = Stage(make_race(racer, render=small_render(trail=Trail(show=False))))
+                                                        trail=Trail(show=False), legend=False)))
+    plain_stage = Stage(make_race(racer, render=small_render(trail=Trail(show=False),
+                                                              legend=False)))
     frame, plain = np.array(stage.frame(1)), np.array(plain_stage.frame(1))
     left = square_extent(stage, frame, plain, -0.5, 0.0, (-1, 0))
     right = square_extent(stage, frame, plain, -0.5, 0.0, (1, 0))
@@ -170,8 +172,8 @@ def test_arrows_are_drawn_from_the_ball():
     render = small_render(arrows=Arrows(gradient=True, scale=0.5), trail=Trail(show=False))
     stage = Stage(make_race(racer, render=render))
     frame = stage.frame(1)
-    assert near(stage, frame, 0.5, 0.0, LIGHT.gradient_arrow, 30)
-    assert not near(stage, frame, 1.5, 0.0, LIGHT.gradient_arrow, 30)
+    assert near(stage, frame, 0.5, 0.0, RED, 60)          # in the racer's colour
+    assert not near(stage, frame, 1.5, 0.0, RED, 60)
 
 
 def test_grid_layout_has_one_panel_per_racer_and_a_loss_panel_on_log_axes():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from race.engine import run
@@ -30,3 +31,15 @@ def test_a_gallery_scene_draws_its_last_frame(path):
     assert all((t.diverged_at < 0).all() for t in race.trajectories)
     frame = Stage(race).frame(scene.steps)
     assert frame.shape == (200, 320, 4)
+
+
+@pytest.mark.parametrize("path", CONFIGS, ids=[p.stem for p in CONFIGS])
+def test_a_shipped_scene_keeps_its_story_on_screen(path):
+    """Every ball of every shipped scene stays on the map the whole clip (the saddle's
+    adaptive racers used to leave it a quarter of the way in)."""
+    race = run(load_scene(path))
+    surface = race.scene.surface
+    for trajectory in race.trajectories:
+        positions = trajectory.positions
+        inside = surface.contains(positions[..., 0], positions[..., 1])
+        assert inside.all(), (trajectory.racer.label, int(np.argmin(inside.all(axis=1))))

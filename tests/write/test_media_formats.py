@@ -15,7 +15,7 @@ from race.draw import stage as stage_module
 from race.errors import RenderError
 
 CORNER = (2, 2)             # (x, y): figure margin, nothing is drawn there
-MAP = (62, 70)              # (x, y): inside the contour map of the 160x120 tiny scene
+MAP = (88, 77)              # (x, y): inside the contour map of the 160x120 tiny scene
 HELD = 3                    # the tiny scene's hold: its last frame shown 3 more times
 
 
