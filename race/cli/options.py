@@ -89,3 +89,13 @@ def parse_size(text: str, flag: str) -> tuple[int, int]:
 def check_step(step: int, steps: int) -> None:
     if not 0 <= step <= steps:
         raise SceneError(f"--step: expected 0 to {steps}, got {step}")
+
+
+def shipped_source(scene: str, source: str | None) -> str:
+    """'scene configs/saddle.yaml' when SCENE named a shipped scene rather than a file, so the
+    user sees which file was used; empty otherwise."""
+    from pathlib import Path
+
+    if source is None or Path(scene).exists():
+        return ""
+    return f"scene {source}"

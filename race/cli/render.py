@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from race.cli.app import DEFAULT_SCENE, report_written
-from race.cli.options import check_step, render_options, render_overrides
+from race.cli.options import check_step, render_options, render_overrides, shipped_source
 
 
 @click.command("render")
@@ -46,7 +46,7 @@ def command(scene: str, output: str | None, step: int | None, quiet: bool, force
     with progress_bar(quiet) as progress:
         written = render(race, target, step=step, progress=progress, force=force,
                          report=tell)
-    report_written(written)
+    report_written(written, shipped_source(scene, loaded.source))
 
 
 def tell(line: str) -> None:
