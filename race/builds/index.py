@@ -36,6 +36,22 @@ def write_gallery(root: OutDir, manifest: Manifest, keys: list[str]) -> bool:
     return True
 
 
+def card_info(scene) -> dict[str, Any]:
+    """What the gallery shows of a scene, kept in the manifest so that the page is made
+    without loading any scene."""
+    from matplotlib.colors import to_hex
+
+    from race.web.fragment import alt_text
+
+    surface = scene.surface
+    return {"scene": scene.source, "title": scene.title, "alt": alt_text(scene),
+            "surface": {"name": surface.name, "formula": surface.formula},
+            "racers": [{"label": r.label, "optimizer": r.optimizer,
+                        "lr": getattr(r.config, "lr", None),
+                        "color": to_hex(r.color, keep_alpha=False)} for r in scene.racers],
+            "steps": scene.steps, "size": [int(v) for v in scene.render.size]}
+
+
 def card_of(root: OutDir, key: str, manifest: Manifest):
     """The card of scene ``key``, or None when none of its animations is on disk. The
     manifest is a file anyone could edit: every value is checked before it is used."""

@@ -190,6 +190,16 @@ def _kind_of(relname: str) -> str:
     return kind
 
 
+def for_output(scene: Scene, role: str) -> Scene:
+    """The scene a poster is drawn from: without the byte budget, which fits GIFs and WebPs
+    only (the scene's own output keeps it)."""
+    if role != "poster" or scene.render.max_bytes is None:
+        return scene
+    from race.api import relayer
+
+    return relayer(scene, {"render.max_bytes": None})
+
+
 def fingerprint(scene: Scene, kind: str, role: str) -> str:
     """A hash of everything that determines an output: the scene as loaded (its data after
     overrides, with YAML anchors expanded, without ``output``), its render settings after

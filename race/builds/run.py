@@ -11,17 +11,16 @@ leaves no temporary behind: finished outputs and the manifest stay as written.
 from __future__ import annotations
 
 import os
-import time
 from concurrent.futures import Executor, as_completed
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from race.builds.index import PAGE
+from race.builds.index import PAGE, card_info
 from race.builds.manifest import Manifest
 from race.builds.plan import (OutDir, Output, SceneFile, check_formats, estimated_cost,
-                              find_scenes, fingerprint, scene_outputs)
+                              find_scenes, fingerprint, for_output, scene_outputs)
 from race.builds.publish import check_ours, publish
 from race.builds.worker import Job, Rendered, render_job
 from race.errors import RaceError, RenderError, SceneError
@@ -158,7 +157,8 @@ def _plan(files: list[SceneFile], root: OutDir, manifest: Manifest, force: bool,
             for output in outputs:
                 _claim(output.relpath, file.given, claimed, reserved, root)
                 path = check_ours(root, output.relpath, manifest, force)
-                check_output_of(scene, str(path) + ("/" if output.kind == "folder" else ""),
+                check_output_of(for_output(scene, output.role),
+                                str(path) + ("/" if output.kind == "folder" else ""),
                                 force=force, create=False)
         except RaceError as exc:
             results[key] = _failed(key, file.given, _naming(file, str(exc)), heard)
@@ -220,7 +220,7 @@ def _job(item: Planned, root: OutDir) -> Job:
 
     data = {key: value for key, value in (item.scene.data or {}).items() if key != "output"}
     return Job(item.file.key, item.scene.name, item.file.given, data,
-               tuple((output.relpath, output.kind) for output in item.stale),
+               tuple((output.relpath, output.kind, output.role) for output in item.stale),
                os.fspath(root.path), race.__version__)
 
 
@@ -229,12 +229,11 @@ def _finish(item: Planned, rendered: Rendered, root: OutDir, manifest: Manifest,
     """Write what came back, record it, report it."""
     key = item.file.key
     written: dict[str, dict] = {}
-    paths: list[Path] = []
     error = rendered.error
     fingerprints = {output.relpath: output for output in item.outputs}
     for piece in rendered.pieces:
         try:
-            paths.append(publish(piece, root, manifest, force))
+            publish(piece, root, manifest, force)
         except RaceError as exc:
             error = _naming(item.file, str(exc))
             break
@@ -242,7 +241,7 @@ def _finish(item: Planned, rendered: Rendered, root: OutDir, manifest: Manifest,
         written[piece.relpath] = {"hash": output.fingerprint, "kind": output.kind,
                                   "role": output.role, "bytes": piece.size}
     if written:
-        manifest.record(key, scene_info(item.scene), written, _still_current(item, manifest),
+        manifest.record(key, card_info(item.scene), written, _still_current(item, manifest),
                         rendered.seconds)
         manifest.save(root.real)
     if error is not None:
@@ -261,21 +260,6 @@ def _still_current(item: Planned, manifest: Manifest) -> set[str]:
     return {relpath for relpath, record in manifest.outputs(item.file.key).items()
             if isinstance(record, dict) and record.get("hash") == fingerprint(
                 item.scene, str(record.get("kind")), str(record.get("role")))}
-
-
-def scene_info(scene: Scene) -> dict:
-    """What the gallery shows of a scene, kept in the manifest (no scene needs loading)."""
-    from matplotlib.colors import to_hex
-
-    surface = scene.surface
-    from race.web.fragment import alt_text
-
-    return {"scene": scene.source, "title": scene.title, "alt": alt_text(scene),
-            "surface": {"name": surface.name, "formula": surface.formula},
-            "racers": [{"label": r.label, "optimizer": r.optimizer,
-                        "lr": getattr(r.config, "lr", None),
-                        "color": to_hex(r.color, keep_alpha=False)} for r in scene.racers],
-            "steps": scene.steps, "size": [int(v) for v in scene.render.size]}
 
 
 def _skipped(item: Planned, root: OutDir) -> SceneResult:

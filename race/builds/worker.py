@@ -27,7 +27,7 @@ class Job:
     name: str                        # the scene's own name (its file's stem)
     source: str | None               # the scene file, for messages
     data: dict[str, Any]             # the scene as loaded: after overrides, without `output`
-    outputs: tuple[tuple[str, str], ...]   # (path relative to OUT_DIR, kind) to render
+    outputs: tuple[tuple[str, str, str], ...]   # (path relative to OUT_DIR, kind, role)
     shown_root: str                  # OUT_DIR as the user named it, for messages
     version: str                     # race's version where the build runs
 
@@ -75,9 +75,11 @@ def render_job(job: Job) -> Rendered:
         scene = scene_from_data(job.data, file=job.source, name=job.name)
         result = run(scene)
         pieces = []
-        for relpath, kind in job.outputs:
+        for relpath, kind, role in job.outputs:
             path = os.path.join(folder, relpath)
-            render(result, path, report=notes.append)
+            settings = {"max_bytes": None} if role == "poster" and \
+                scene.render.max_bytes is not None else {}     # see plan.for_output
+            render(result, path, report=notes.append, **settings)
             pieces.append(Piece(relpath, kind, _read(Path(path), kind)))
         return Rendered(job.key, tuple(pieces), time.perf_counter() - begin, tuple(notes))
     except RaceError as exc:

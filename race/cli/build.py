@@ -12,9 +12,9 @@ from race.cli.options import render_options, render_overrides
 EPILOG = """
 \b
 Examples:
-  race build                             every scene in configs/ into outputs/
-  race build course/ -o site/anim --gallery   and site/anim/index.html showing them all
-  race build course/ -f mp4 -f gif -j 2  each scene as an MP4 and a GIF, two at a time
+  race build                              every scene in configs/ into outputs/
+  race build course/ -o site --gallery    and site/index.html showing them all
+  race build course/ -f mp4 -f gif -j 2   each as an MP4 and a GIF, two at a time
   race build course/ --scheduler tcp://10.0.0.5:8786   on a Dask cluster
 """
 

@@ -14,7 +14,7 @@ import race
 from race.cli import main
 from race.errors import SceneError
 
-from conftest import snapshot, tiny
+from tiny_course import snapshot, tiny
 
 
 def run_cli(*args: str):
@@ -248,3 +248,29 @@ def test_the_default_is_configs_into_outputs(tmp_path, monkeypatch):
     result = run_cli()
     assert result.exit_code == 0, result.output
     assert Path("outputs/one.gif").exists()
+
+
+def test_a_scene_with_a_byte_budget_still_gets_its_poster(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("fitted.yaml").write_text(tiny("Fitted", render="max_bytes: 200000"))
+    result = race.build("fitted.yaml", "out", gallery=True)[0]
+    assert result.error is None
+    assert result.outputs == (Path("out/fitted.gif"), Path("out/fitted.poster.png"))
+    assert iio.imread("out/fitted.poster.png").shape == (36, 48, 3)
+
+
+def test_a_second_build_into_the_same_folder_at_once_is_refused(course):
+    import fcntl
+    import os
+
+    Path("out").mkdir()
+    handle = os.open("out", os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)            # as a running build holds it
+        result = run_cli("course", "-o", "out")
+    finally:
+        os.close(handle)
+    assert result.exit_code == 2
+    assert result.stderr == ("race: error: out: another race build is writing here; wait for "
+                             "it to finish\n")
+    assert os.listdir("out") == []

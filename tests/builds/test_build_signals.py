@@ -17,7 +17,7 @@ import pytest
 psutil = pytest.importorskip("psutil", reason="pip install -e '.[test]' (psutil comes with "
                              "distributed)")
 
-from conftest import tiny  # noqa: E402
+from tiny_course import tiny  # noqa: E402
 
 LONG = """\
 title: Long {n}
