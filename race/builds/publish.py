@@ -2,6 +2,8 @@
 
 A file is written to a temporary sibling and renamed over its target (``race.atomic``); a
 folder of frames goes through ``race.write.folder``, which replaces only frames race wrote.
+The content is bytes (from a Dask worker) or files a local worker left in the build's staging
+folder, copied without reading them whole into memory.
 Before either, the target is checked again: still inside OUT_DIR, and either new, written by an
 earlier build (the manifest's ``written``), or ``force`` was given.
 """
@@ -9,13 +11,14 @@ earlier build (the manifest's ``written``), or ``force`` was given.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from race.builds.manifest import Manifest
 from race.builds.plan import OutDir
 from race.builds.worker import Piece
 from race.errors import RenderError
-from race.write.folder import staged_frames
+from race.write.folder import owned_frames, staged_frames
 from race.write.target import file_target, folder_target, output_file
 
 
@@ -34,14 +37,30 @@ def publish(piece: Piece, out_dir: OutDir, manifest: Manifest, force: bool) -> P
     """Write ``piece`` to its place in OUT_DIR; returns that place as the user would name it."""
     path = check_ours(out_dir, piece.relpath, manifest, force)
     shown = Path(out_dir.shown(piece.relpath))
-    if isinstance(piece.content, bytes):
-        target = file_target(path)
-        with output_file(target) as temp:
-            temp.write_bytes(piece.content)
+    if piece.kind != "folder":
+        with output_file(file_target(path)) as temp:
+            if isinstance(piece.content, Path):
+                shutil.copyfile(piece.content, temp)
+            else:
+                temp.write_bytes(piece.content)
         return shown
-    target = folder_target(path)
-    names = [name for name, _ in piece.content]
-    with staged_frames(target, force, names) as staging:
-        for name, data in piece.content:
-            (staging / name).write_bytes(data)
+    frames = piece.content
+    if isinstance(frames, Path):
+        frames = tuple((name, frames / name) for name in sorted(owned_frames(frames)))
+    with staged_frames(folder_target(path), force, [name for name, _ in frames]) as staging:
+        for name, data in frames:
+            if isinstance(data, Path):
+                shutil.copyfile(data, staging / name)
+            else:
+                (staging / name).write_bytes(data)
     return shown
+
+
+def discard(folder: str | None, staging: Path | None) -> None:
+    """Remove the folder a local worker left its files in, once they are in place (only ever
+    a folder inside the build's own staging folder)."""
+    if folder is None or staging is None:
+        return
+    path = Path(os.path.realpath(folder))
+    if Path(os.path.realpath(staging)) in path.parents:
+        shutil.rmtree(path, ignore_errors=True)

@@ -21,7 +21,7 @@ from race.builds.index import PAGE, card_info
 from race.builds.manifest import Manifest
 from race.builds.plan import (OutDir, Output, SceneFile, check_formats, estimated_cost,
                               find_scenes, fingerprint, for_output, scene_outputs)
-from race.builds.publish import check_ours, publish
+from race.builds.publish import check_ours, discard, publish
 from race.builds.worker import Job, Rendered, render_job
 from race.errors import RaceError, RenderError, SceneError
 from race.overrides import Override
@@ -192,13 +192,14 @@ def _render(todo: list[Planned], root: OutDir, manifest: Manifest, force: bool,
     jobs = sorted(todo, key=lambda item: -estimated_cost(item.scene))
     futures = {}
     finished = False
+    staging = None
     with ExitStack() as stack:
         if owned:
             staging = stack.enter_context(staging_folder())
             executor = local_pool(workers, staging)
         try:
             for item in jobs:
-                futures[executor.submit(render_job, _job(item, root))] = item
+                futures[executor.submit(render_job, _job(item, root, staging))] = item
             for future in as_completed(futures):
                 item = futures[future]
                 try:
@@ -206,7 +207,11 @@ def _render(todo: list[Planned], root: OutDir, manifest: Manifest, force: bool,
                 except Exception as exc:          # the worker process died, the cluster left
                     rendered = Rendered(item.file.key, error=_naming(
                         item.file, f"the worker running it stopped: {_exception_line(exc)}"))
-                results[item.file.key] = _finish(item, rendered, root, manifest, force, heard)
+                try:
+                    results[item.file.key] = _finish(item, rendered, root, manifest, force,
+                                                     heard)
+                finally:
+                    discard(rendered.folder, staging)
             finished = True
         finally:
             if owned and finished:
@@ -215,13 +220,14 @@ def _render(todo: list[Planned], root: OutDir, manifest: Manifest, force: bool,
                 stop(executor, futures, owned)
 
 
-def _job(item: Planned, root: OutDir) -> Job:
+def _job(item: Planned, root: OutDir, staging: Path | None) -> Job:
     import race
 
     data = {key: value for key, value in (item.scene.data or {}).items() if key != "output"}
     return Job(item.file.key, item.scene.name, item.file.given, data,
                tuple((output.relpath, output.kind, output.role) for output in item.stale),
-               os.fspath(root.path), race.__version__)
+               os.fspath(root.path), race.__version__,
+               None if staging is None else os.fspath(staging))
 
 
 def _finish(item: Planned, rendered: Rendered, root: OutDir, manifest: Manifest,

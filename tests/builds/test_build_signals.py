@@ -10,7 +10,9 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -40,12 +42,21 @@ def place(tmp_path) -> Path:
     return tmp_path
 
 
-def start(place: Path) -> subprocess.Popen:
+@contextmanager
+def building(place: Path) -> Iterator[subprocess.Popen]:
+    """``race build`` of the three long scenes as MP4s, two at a time; killed if the test
+    leaves it running."""
     env = dict(os.environ, TMPDIR=str(place / "tmp"))
-    return subprocess.Popen([*RACE, "build", "scenes", "-o", "out", "-j", "2", "-f", "mp4"],
-                            cwd=place, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    process = subprocess.Popen([*RACE, "build", "scenes", "-o", "out", "-j", "2", "-f", "mp4"],
+                               cwd=place, env=env, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate()
 
 
 def wait_for_encoders(process: subprocess.Popen) -> list:
@@ -74,15 +85,10 @@ def gone(processes: list, seconds: float = 20) -> bool:
 
 
 def test_sigterm_stops_the_workers_and_leaves_no_temporary(place):
-    process = start(place)
-    try:
+    with building(place) as process:
         below = wait_for_encoders(process)
         process.send_signal(signal.SIGTERM)
         stdout, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
     assert process.returncode == 128 + signal.SIGTERM
     assert stderr.decode().splitlines() == [
         "race: interrupted; earlier output files were left as they were"]
@@ -99,15 +105,10 @@ def test_sigterm_stops_the_workers_and_leaves_no_temporary(place):
 
 
 def test_sigkill_takes_the_workers_along_and_the_next_build_tidies_up(place):
-    process = start(place)
-    try:
+    with building(place) as process:
         below = wait_for_encoders(process)
         process.kill()
         process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     assert gone(below), "a worker or encoder outlived the killed build"
     left = list((place / "tmp").iterdir())
     assert [p.name.startswith(f"race-build-{process.pid}-") for p in left] == [True]
