@@ -78,8 +78,10 @@ def card_of(root: OutDir, key: str, manifest: Manifest):
                          r["color"] if HEX.match(str(r.get("color", ""))) else "#888888")
                    for r in info.get("racers", []) if isinstance(r, dict))
     title = _text(info.get("title")) or key
+    steps = info.get("steps")
     return Card(key, title, _text(info.get("alt")) or title, _size(info.get("size")),
                 _text(surface.get("name")), _text(surface.get("formula")), racers,
+                steps if isinstance(steps, int) and not isinstance(steps, bool) else None,
                 (posters or stills or [None])[0], tuple(links))
 
 

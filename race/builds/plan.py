@@ -94,8 +94,8 @@ class OutDir:
 
 def find_scenes(items: Iterable[str | os.PathLike]) -> tuple[list[SceneFile], list[tuple]]:
     """The scene files of ``items`` (files, folders searched recursively for *.yaml and
-    *.yml, skipping hidden entries, or shipped scene names), in order, and the items that are
-    none of these as (item, SceneError) pairs."""
+    *.yml, skipping hidden entries, or shipped scene names), in order and each once, and the
+    items that are none of these as (item, SceneError) pairs."""
     from race.scenes import resolve_scene
 
     found: list[SceneFile] = []
@@ -114,7 +114,19 @@ def find_scenes(items: Iterable[str | os.PathLike]) -> tuple[list[SceneFile], li
             missing.append((text, exc))
             continue
         found.append(SceneFile(resolved, "", text))
-    return found, missing
+    return _once(found), missing
+
+
+def _once(files: list[SceneFile]) -> list[SceneFile]:
+    """Each scene file once, where it was first found (a folder and a file in it both given)."""
+    seen: set[str] = set()
+    unique = []
+    for file in files:
+        real = os.path.realpath(file.path)
+        if real not in seen:
+            seen.add(real)
+            unique.append(file)
+    return unique
 
 
 def _folder_scenes(folder: Path) -> list[SceneFile]:

@@ -47,6 +47,7 @@ class Card:
     surface: str
     formula: str
     racers: tuple[Racer, ...]
+    steps: int | None
     poster: str | None                 # relative to the page
     links: tuple[Link, ...]            # the outputs, in the order shown
 
@@ -82,9 +83,15 @@ def _card(card: Card) -> str:
     links = " ".join(_link(link) for link in card.links)
     return (f'<article id="{escape(card.key)}">'
             f'<a class="media" href="{_href(first)}"{play}>{media}</a>'
-            f'<div class="text"><h2>{escape(card.title)}</h2>{_surface(card)}'
+            f'<div class="text"><h2>{escape(card.title)}</h2>'
+            f'<p class="muted meta">{escape(_meta(card))}</p>{_surface(card)}'
             f'{_racers(card.racers)}'
             f'<nav class="formats" aria-label="formats">{links}</nav></div></article>')
+
+
+def _meta(card: Card) -> str:
+    """The scene's name in the build (two scenes may share a title) and its length."""
+    return card.key if card.steps is None else f"{card.key} · {card.steps:,} steps"
 
 
 def _playable(links: tuple[Link, ...]) -> Link | None:

@@ -241,6 +241,12 @@ def test_bad_arguments_are_one_line_errors(course):
         race.build(course, "out", jobs=2, executor=object())
 
 
+def test_a_scene_given_twice_is_built_once(course):
+    results = race.build(["course", "course/intro.yaml", "course/week2/../intro.yaml"], "out")
+    assert [r.name for r in results] == ["intro", "ravine", "week2/saddle"]
+    assert all(r.error is None for r in results)
+
+
 def test_the_default_is_configs_into_outputs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "configs").mkdir()
