@@ -6,7 +6,7 @@ internal. They are imported on first use, so ``import race`` stays light.
 
 __version__ = "0.1.0"
 
-__all__ = ["load", "simulate", "render", "show", "numpy_optimizer", "torch_optimizer"]
+__all__ = ["load", "simulate", "render", "show", "build", "numpy_optimizer", "torch_optimizer"]
 
 
 def __getattr__(name: str):

@@ -5,6 +5,7 @@
     result = race.simulate(scene)                # positions, losses, gradients, accumulators
     race.render(result, "article.mp4", fps=24)   # any writer and render setting of the CLI
     race.show(scene)                             # in Jupyter: the animation, inline
+    race.build(["course/"], "site/anim")         # many scenes, in parallel, what changed
 
 Your own optimizer races too, from Python only (a scene file never imports or runs code):
 ``race.numpy_optimizer(name, init, update, ...)`` or ``race.torch_optimizer(MyOptimizer)``,
@@ -201,6 +202,30 @@ def show(scene_or_result: Scene | Race, *, progress: Progress | None = None,
         race = _with_settings(race, {"size": size})
         html = animation_html(race, progress=progress)
     return Animation(race, html)
+
+
+def build(scenes: str | os.PathLike | Iterable[str | os.PathLike] | None = None,
+          out_dir: str | os.PathLike = "outputs", jobs: int | None = None, executor=None, *,
+          force: bool = False, gallery: bool = False, formats: Iterable[str] = (),
+          overrides: Mapping[str, Any] | None = None, report=None) -> list:
+    """Render every scene of ``scenes`` (scene files, folders of them, shipped names; default
+    ./configs) into ``out_dir``, as ``race build`` does, and return one result per scene with
+    ``path``, ``outputs``, ``seconds``, ``bytes``, ``skipped`` (up to date) and ``error``
+    (its one-line message, or None). A failing scene does not raise: it is in the results.
+
+    ``jobs`` local worker processes (default: the CPU count), or any
+    ``concurrent.futures.Executor`` or Dask ``Client`` as ``executor``. ``formats`` such as
+    ``["mp4", "gif"]`` replace each scene's own format; ``gallery`` also writes
+    ``out_dir/index.html``; ``overrides`` (``{"render.fps": 24}``) apply to every scene;
+    ``force`` renders everything and replaces files in ``out_dir`` the build did not write.
+    ``report(result)`` hears each scene as it finishes."""
+    from race.builds import build as build_scenes
+
+    if jobs is not None and executor is not None:
+        raise SceneError("build: pass jobs (local processes) or an executor, not both")
+    return build_scenes(scenes, out_dir, jobs=jobs, executor=executor, force=force,
+                        gallery=gallery, formats=formats, overrides=from_mapping(overrides),
+                        report=report)
 
 
 def default_output(scene: Scene) -> str:

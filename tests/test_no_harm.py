@@ -1,4 +1,5 @@
-"""No render, preview or simulate ever deletes or modifies a file it was not asked to write.
+"""No render, preview, simulate or build ever deletes or modifies a file it was not asked to
+write.
 
 A property test: a folder tree holding someone's files, a symlink, an earlier render's frames
 and the scene itself; random outputs into and around it (given with -o or by the scene's own
@@ -127,3 +128,36 @@ def allowed_changes(work: Path, output: str, succeeded: bool):
         return False
 
     return allowed
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(folder=FOLDERS, name=NAMES, force=st.booleans())
+def test_no_build_touches_what_it_was_not_asked_to_write(folder, name, force):
+    """`race build scene.yaml -o OUT_DIR` writes OUT_DIR/scene.gif and its manifest, nothing
+    else, wherever OUT_DIR points in the tree (or it is refused, changing nothing)."""
+    out_dir = f"{folder}{name}" or "."
+    root = Path(tempfile.mkdtemp(prefix="race-harm-"))
+    here = os.getcwd()
+    try:
+        make_tree(root)
+        work = root / "work"
+        os.chdir(work)
+        args = ["build", "scene.yaml", "-o", out_dir, "-j", "1"] + (["--force"] if force else [])
+        before = snapshot(root)
+        result = CliRunner().invoke(main, args)
+        after = snapshot(root)
+        assert result.exit_code in (0, 1, 2), (args, result.output, result.exception)
+        target = Path(os.path.realpath(work / out_dir))
+        for key in set(before) | set(after):
+            if before.get(key) != after.get(key):
+                path = root / key
+                real = Path(os.path.realpath(path)) if not path.is_symlink() else path
+                assert result.exit_code == 0 and (
+                    real == target or real in target.parents
+                    or (real.parent == target and real.name in ("scene.gif", ".race-build.json"))
+                ), (args, key, before.get(key), after.get(key))
+        leftovers = [k for k in set(after) - set(before) if ".race-" in k and "build" not in k]
+        assert not leftovers, (args, leftovers)
+    finally:
+        os.chdir(here)
+        shutil.rmtree(root, ignore_errors=True)

@@ -18,7 +18,7 @@ def test_every_package_is_listed_in_pyproject():
 def test_the_public_api_is_what_race_exports():
     import race
 
-    assert race.__all__ == ["load", "simulate", "render", "show", "numpy_optimizer",
+    assert race.__all__ == ["load", "simulate", "render", "show", "build", "numpy_optimizer",
                             "torch_optimizer"]
     for name in race.__all__:
         assert callable(getattr(race, name))
