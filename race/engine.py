@@ -14,6 +14,7 @@ import numpy as np
 
 from race.optimizers import get_optimizer
 from race.optimizers.base import Optimizer
+from race.optimizers.terms import explainer
 from race.scene import Racer, Scene
 from race.schedules import group_of, retune, trace
 from race.surfaces.base import Surface
@@ -21,6 +22,18 @@ from race.surfaces.base import Surface
 # A ball further than this many domain-widths outside the plotting domain has left the race.
 ESCAPE_MARGIN = 10.0
 NOT_YET = -1
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One start's updates taken apart in its rule's notation (``race.optimizers.terms``), as
+    the optimizer computed them: row k of each array is update k, the one that moved
+    positions[k-1] to positions[k]; row 0 (no update yet) and the rows of updates that were not
+    taken (the start had stopped or diverged) are NaN."""
+
+    start: int                       # which of the racer's starts
+    notations: tuple[str, ...]       # mathtext, in the rule's order; Δθ last
+    values: tuple[np.ndarray, ...]   # each (steps+1, 2) per axis, or (steps+1,) one number
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,8 @@ class Trajectory:
     # (steps+1,) the learning rate in the optimizer after k steps, which update k+1 uses (it
     # changes only with a schedule); None for an optimizer without an lr
     learning_rates: np.ndarray | None = None
+    # the racer's updates in its rule's notation, when the scene explains it (render.explain)
+    explanation: Explanation | None = None
 
     @property
     def steps(self) -> int:
@@ -55,9 +70,30 @@ class Race:
 
 
 def run(scene: Scene) -> Race:
-    """Simulate every racer of ``scene`` for ``scene.steps`` steps."""
+    """Simulate every racer of ``scene`` for ``scene.steps`` steps, recording the updates of
+    the racer ``render.explain`` names term by term."""
     return Race(scene, run_racers(scene.surface, scene.racers, scene.steps,
-                                  scene.stop_tolerance))
+                                  scene.stop_tolerance, explained_index(scene)))
+
+
+def explained_index(scene: Scene) -> int | None:
+    """The index of the racer ``render.explain`` names, or None."""
+    labels = [racer.label for racer in scene.racers]
+    label = scene.render.explain
+    return labels.index(label) if label in labels else None
+
+
+def explanation_of(race: Race, index: int) -> Explanation:
+    """Racer ``index``'s explanation: recorded by the run, or (for a race simulated before the
+    scene asked for it) from running that racer again, which takes the same steps: racers never
+    affect each other, and the gradient noise of a start does not depend on the others."""
+    recorded = race.trajectories[index].explanation
+    if recorded is not None:
+        return recorded
+    scene = race.scene
+    again = run_racers(scene.surface, (scene.racers[index],), scene.steps,
+                       scene.stop_tolerance, 0)[0]
+    return again.explanation
 
 
 def run_racer(surface: Surface, racer: Racer, steps: int,
@@ -72,7 +108,8 @@ def optimizer_of(racer: Racer) -> Optimizer:
 
 
 def run_racers(surface: Surface, racers: tuple[Racer, ...] | list[Racer], steps: int,
-               stop_tolerance: float | None = None) -> tuple[Trajectory, ...]:
+               stop_tolerance: float | None = None,
+               explained: int | None = None) -> tuple[Trajectory, ...]:
     """Simulate ``racers`` together, one surface evaluation per step for all their starts.
 
     A start whose next point is non-finite or far outside the domain is marked diverged at that
@@ -80,8 +117,8 @@ def run_racers(surface: Surface, racers: tuple[Racer, ...] | list[Racer], steps:
     both axes is frozen where it is. Frozen starts keep their state; the others go on.
     """
     lanes, offset = [], 0
-    for racer in racers:
-        lanes.append(_Lane(racer, offset, steps))
+    for index, racer in enumerate(racers):
+        lanes.append(_Lane(racer, offset, steps, index == explained))
         offset = lanes[-1].rows.stop
     params = np.concatenate([lane.starts for lane in lanes])
     n = params.shape[0]
@@ -144,7 +181,8 @@ def run_racers(surface: Surface, racers: tuple[Racer, ...] | list[Racer], steps:
                    gradients[:, lane.rows].copy() if split else gradients,
                    lane.accumulators, lane.velocities,
                    diverged_at[lane.rows].copy(), stopped_at[lane.rows].copy(),
-                   lane.learning_rates)
+                   lane.learning_rates,
+                   None if lane.terms is None else lane.terms.explanation())
         for lane in lanes)
 
 
@@ -167,7 +205,7 @@ class _Lane:
     step to the next.
     """
 
-    def __init__(self, racer: Racer, offset: int, steps: int) -> None:
+    def __init__(self, racer: Racer, offset: int, steps: int, explained: bool = False) -> None:
         self.racer = racer
         self.starts = np.array(racer.starts, dtype=np.float64).reshape(-1, 2)
         self.rows = slice(offset, offset + self.starts.shape[0])
@@ -181,6 +219,7 @@ class _Lane:
         self.velocities = None if self.optimizer.velocity(self.state) is None \
             else np.empty(size)
         self.learning_rates = self.tuning.learning_rates()
+        self.terms = _Terms(explainer(self.optimizer), steps) if explained else None
 
     def record(self, k: int) -> None:
         if self.accumulators is not None:
@@ -190,6 +229,10 @@ class _Lane:
 
     def step(self, k: int, params: np.ndarray, grads: np.ndarray) -> np.ndarray:
         """Update k+1 from the shared arrays; the new state waits for ``settle``."""
+        if self.terms is not None:
+            new_params, self.new_state = self.terms.step(
+                k, params[self.rows], grads[self.rows], self.state, self.tuning.config_at(k))
+            return new_params
         new_params, self.new_state = self.optimizer.update(
             params[self.rows], grads[self.rows], self.state, self.tuning.config_at(k))
         return new_params
@@ -197,6 +240,8 @@ class _Lane:
     def settle(self, moving: np.ndarray | None) -> None:
         """Keep the new state of the starts still moving (None: all are), the old one of
         those frozen."""
+        if self.terms is not None:
+            self.terms.settle(moving is None or bool(moving[0]))
         if self.new_state is self.state:      # no start of this racer moved this step
             return
         if moving is None or moving.all():
@@ -207,6 +252,38 @@ class _Lane:
 
     def fill_frozen(self, start: int) -> None:
         _fill_frozen(start, self.accumulators, self.velocities)
+
+
+class _Terms:
+    """The explained racer's updates, term by term, for its first start: each step's terms wait
+    until the engine knows the start really moved (it may have diverged instead)."""
+
+    def __init__(self, explain, steps: int) -> None:
+        self.explain = explain
+        self.steps = steps
+        self.values: dict[str, np.ndarray] = {}     # notation -> values, in the rule's order
+        self.pending: tuple[int, tuple] | None = None
+
+    def step(self, k: int, params, grads, state, config):
+        new_params, new_state, terms = self.explain(params, grads, state, config)
+        self.pending = (k + 1, terms)
+        return new_params, new_state
+
+    def settle(self, moved: bool) -> None:
+        if self.pending is not None and moved:
+            row, terms = self.pending
+            for term in terms:
+                value = term.value
+                first = np.asarray(value, dtype=np.float64)
+                first = first[0] if first.ndim == 2 else first   # the first start's row
+                if term.notation not in self.values:
+                    self.values[term.notation] = np.full((self.steps + 1,) + first.shape,
+                                                         np.nan)
+                self.values[term.notation][row] = first
+        self.pending = None
+
+    def explanation(self) -> Explanation:
+        return Explanation(0, tuple(self.values), tuple(self.values.values()))
 
 
 class _Tuning:

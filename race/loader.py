@@ -8,6 +8,7 @@ layered: the records' defaults, then the YAML file, then ``overrides`` (``--set`
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
 import stat
 import typing
@@ -145,6 +146,7 @@ def build_scene(data: dict, source: Source, name: str,
         racers.append(build_racer(item, index, default_starts, surface, colors[index], source,
                                   steps=steps, noise=noise, registry=registry))
     racers = unique_labels(racers)
+    check_explained(render.explain, racers, source)
 
     total_starts = sum(len(r.starts) for r in racers)
     source.check_limit(("racers",), "MAX_STARTS", total_starts, "the number of racer-starts")
@@ -168,6 +170,19 @@ def build_scene(data: dict, source: Source, name: str,
     return Scene(name=name, title=str(title), surface=surface, steps=steps, racers=tuple(racers),
                  render=render, output=output, stop_tolerance=stop, source=source.file,
                  data=data, gradient_noise=noise)
+
+
+def check_explained(label: str | None, racers: list[Racer], source: Source) -> None:
+    """``render.explain`` must name one of the racers, as their labels are written (after
+    repeats were numbered); a near miss in any case gets the label it was probably meant for."""
+    labels = [racer.label for racer in racers]
+    if label is None or label in labels:
+        return
+    lowered = {known.lower(): known for known in labels}
+    close = difflib.get_close_matches(label.lower(), list(lowered), n=1, cutoff=0.6)
+    hint = (f"did you mean {lowered[close[0]]!r}?" if close
+            else "expected one of " + ", ".join(repr(known) for known in labels[:20]))
+    raise source.error(("render", "explain"), f"no racer is labelled {label!r}; {hint}")
 
 
 def with_presets(overrides: list[Override]) -> list[Override]:

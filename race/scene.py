@@ -118,6 +118,9 @@ class Render:
                                    low=1)
     loss_panel: Literal["none", "right", "bottom"] = option(
         "none", "a loss-versus-step panel beside or under the map")
+    explain: str | None = option(
+        None, "a racer's label: beside the map, that racer's update step by step in its rule's "
+        "notation (g, accumulator, effective step, Δθ); null = none", kind="label")
     legend: bool = option(True, "legend of label, optimizer and learning rate")
     axes_text: bool = option(True, "tick labels and axis names")
     wireframe: bool = option(True, "3D view: white mesh lines over the surface")

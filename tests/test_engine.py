@@ -264,3 +264,62 @@ def test_an_optimizer_with_a_dict_state_races_while_some_starts_freeze():
     assert trajectory.stopped_at[1] == 0 and trajectory.stopped_at[0] == NOT_YET
     np.testing.assert_array_equal(trajectory.positions[:, 1], np.full((6, 2), 1e-3))
     np.testing.assert_allclose(trajectory.positions[:, 0, 0], 0.5 ** np.arange(6))
+
+
+# -- the explained racer (render.explain) -----------------------------------------------------
+
+def test_an_explained_racer_moves_as_it_would_unexplained_and_records_its_moves():
+    surface = bowl()
+    noise = GradientNoise(std=0.5, seed=3)
+    racers = (racer("rmsprop", [(1.5, 1.0), (-1.0, 0.5)], lr=0.05),
+              dataclasses.replace(racer("adagrad", [(1.5, 1.5)], lr=0.3), gradient_noise=noise),
+              racer("nadam", [(0.5, -1.5)], lr=0.05))
+    plain = run_racers(surface, racers, 60)
+    for index in range(len(racers)):
+        explained = run_racers(surface, racers, 60, explained=index)
+        for a, b in zip(plain, explained):
+            np.testing.assert_array_equal(a.positions, b.positions)
+        record = explained[index].explanation
+        assert all(t.explanation is None for i, t in enumerate(explained) if i != index)
+        assert record.start == 0 and record.notations[-1].startswith(r"$\Delta\theta")
+        moves = np.diff(explained[index].positions[:, 0], axis=0)
+        np.testing.assert_array_equal(record.values[-1][1:], moves)   # Δθ is the move made
+        assert np.isnan(record.values[-1][0]).all()                   # no update before t = 1
+    # with noise, g is what the optimizer saw: the surface's gradient plus the noise
+    g = run_racers(surface, racers, 60, explained=1)[1].explanation.values[1]
+    clean = run_racers(surface, racers, 60)[1].gradients[:-1, 0]
+    assert not np.allclose(g[1:], clean) and np.allclose(g[1:], clean, atol=3.0)
+
+
+def test_updates_not_taken_are_not_explained():
+    surface = bowl()
+    stopping = run_racers(surface, (racer("sgd", [(1.0, 1.0)], lr=0.1),), 200,
+                          stop_tolerance=0.01, explained=0)[0]
+    stopped = int(stopping.stopped_at[0])
+    step = stopping.explanation.values[-1]
+    assert 0 < stopped < 200
+    assert np.isfinite(step[1:stopped + 1]).all() and np.isnan(step[stopped + 1:]).all()
+    diverging = run_racers(surface, (racer("sgd", [(1.0, 1.0)], lr=1.5),), 50, explained=0)[0]
+    left = int(diverging.diverged_at[0])
+    step = diverging.explanation.values[-1]
+    assert 0 < left < 50
+    assert np.isfinite(step[1:left]).all() and np.isnan(step[left:]).all()
+    np.testing.assert_array_equal(step[1:left], np.diff(diverging.positions[:left, 0], axis=0))
+
+
+def test_a_race_run_before_it_was_explained_is_explained_by_running_that_racer_again():
+    import race
+    from race.engine import explanation_of
+
+    data = {"surface": "bowl", "start": [1.5, 1.5], "steps": 80,
+            "gradient_noise": {"std": 0.3, "seed": 1},
+            "racers": [{"optimizer": "adagrad", "lr": 0.05, "label": "A"},
+                       {"optimizer": "adam", "lr": 0.05, "label": "B"}]}
+    before = run(race.load(data))
+    assert all(t.explanation is None for t in before.trajectories)
+    after = run(race.load({**data, "render": {"explain": "B"}}))
+    recorded = after.trajectories[1].explanation
+    again = explanation_of(before, 1)
+    assert again.notations == recorded.notations
+    for ours, theirs in zip(again.values, recorded.values):
+        np.testing.assert_array_equal(ours, theirs)

@@ -459,7 +459,7 @@ def value_schema(hint: Any, metadata, where: str, bounds) -> dict:
         return number_schema(bounds(None) or Interval())
     if hint is str:
         kind = metadata.get("kind")
-        if kind is None:
+        if kind is None or kind == "label":   # a racer's label: the loader checks it
             return {"type": "string"}
         if kind in ("color", "colormap"):
             return {"$ref": f"#/$defs/{kind}"}

@@ -5,7 +5,9 @@ racer) are packed into it as a grid whose rows x columns are chosen so the small
 large as it can be, given each map's shape and the room its tick labels need. The block of maps is
 then centred, so what is left over is shared evenly around it, never left as a gap between maps.
 A loss panel right of or below the maps first gets its minimum share; the maps take what they can
-use of the rest and the loss panel the remainder, up to a cap, so it never crushes the maps.
+use of the rest and the loss panel the remainder, up to a cap, so it never crushes the maps. A
+panel of fixed size (the explainer) stands right of or below all of that, whichever leaves the
+maps larger.
 
 Rectangles are (x, y, width, height) in pixels with y upward, as matplotlib's figure pixels.
 A panel's *box* is its axes rectangle; its *pads* are the room outside the box its tick labels,
@@ -79,6 +81,7 @@ class Placement:
     maps: tuple[Rect, ...]        # the boxes of the maps, in the order given
     loss: Rect | None             # the loss panel's box
     shape: tuple[int, int]        # rows, columns of the maps
+    aside: Rect | None = None     # the fixed-size panel's box (the explainer), if any
 
 
 # The loss panel's share of the region (along its side): at least, and at most
@@ -102,15 +105,52 @@ def map_shape(xlim: tuple[float, float], ylim: tuple[float, float]) -> tuple[flo
 
 
 def place(region: Rect, maps: list[Panel], *, loss: Panel | None = None,
-          loss_side: str = "none", gap: float = 0.0, loss_minimum: float = 0.0) -> Placement:
+          loss_side: str = "none", gap: float = 0.0, loss_minimum: float = 0.0,
+          aside: tuple[float, float] | None = None) -> Placement:
     """Boxes for ``maps`` (and the loss panel) inside ``region``; see the module's docstring.
 
     ``loss_minimum`` is the smallest useful loss panel across its short side (pixels, pads
-    included), for frames so small that the share alone would make it unreadable.
+    included), for frames so small that the share alone would make it unreadable. ``aside`` is
+    the (width, height) of a panel of fixed size (the explainer) to stand right of or below
+    all the rest: on the side that leaves the maps larger, centred on them.
     """
+    if aside is None:
+        boxes, loss_box, shape, whole = _block(region, maps, loss, loss_side, gap, loss_minimum)
+        placed = _centred(boxes + ([loss_box] if loss_box else []), whole, region)
+        return Placement(tuple(placed[:len(boxes)]), loss_box and placed[-1], shape)
+    width, height = aside
+    tries = []
+    for right in (True, False):
+        room = (Rect(region.x, region.y, max(region.width - width - gap, 1.0), region.height)
+                if right else
+                Rect(region.x, region.y, region.width, max(region.height - height - gap, 1.0)))
+        boxes, loss_box, shape, whole = _block(room, maps, loss, loss_side, gap, loss_minimum)
+        if right:       # the rest left, the panel right, both centred on the taller
+            total = Rect(0.0, 0.0, whole.width + gap + width, max(whole.height, height))
+            shift = (0.0, (total.height - whole.height) / 2)
+            panel = Rect(whole.width + gap, (total.height - height) / 2, width, height)
+        else:           # the rest above, the panel below, both centred on the wider
+            total = Rect(0.0, 0.0, max(whole.width, width), whole.height + gap + height)
+            shift = ((total.width - whole.width) / 2, height + gap)
+            panel = Rect((total.width - width) / 2, 0.0, width, height)
+        moved = [_moved(b, *shift) for b in boxes + ([loss_box] if loss_box else [])]
+        placed = _centred(moved + [panel], total, region)
+        smallest = min(map_size(b, p) for b, p in zip(boxes, maps))
+        tries.append((smallest, Placement(tuple(placed[:len(boxes)]),
+                                          placed[len(boxes)] if loss_box else None, shape,
+                                          placed[-1])))
+    # beside wins unless below leaves the maps clearly larger
+    (beside_size, beside), (below_size, below) = tries
+    return below if below_size > 1.05 * beside_size else beside
+
+
+def _block(region: Rect, maps: list[Panel], loss: Panel | None, loss_side: str, gap: float,
+           loss_minimum: float) -> tuple[list[Rect], Rect | None, tuple[int, int], Rect]:
+    """The maps' boxes (and the loss panel's) relative to the block they make together, whose
+    lower-left corner is (0, 0); returns them, the grid's shape and the block."""
     if loss is None or loss_side == "none":
         boxes, used, shape = pack(region, maps, gap)
-        return Placement(tuple(_centred(boxes, used, region)), None, shape)
+        return boxes, None, shape, used
     horizontal = loss_side == "right"
     extent = region.width if horizontal else region.height
     least = min(max(LOSS_SHARE[0] * extent, loss_minimum), 0.6 * extent)
@@ -141,8 +181,7 @@ def place(region: Rect, maps: list[Panel], *, loss: Panel | None = None,
         outer = Rect((whole.width - width) / 2, 0.0, width, share)
     boxes = [_moved(b, *maps_at) for b in boxes]
     box = outer.inset(loss.pads.left, loss.pads.right, loss.pads.bottom, loss.pads.top)
-    centred = _centred(boxes + [box], whole, region)
-    return Placement(tuple(centred[:-1]), centred[-1], shape)
+    return boxes, box, shape, whole
 
 
 def _loss_fill(used: Rect, horizontal: bool, extent: float, gap: float, least: float,

@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox, IdentityTransform
 
-from race.engine import Race
+from race.engine import Race, explained_index
 from race.errors import RenderError
 from race.draw.chrome import (LEGEND_SIZE, PANEL_TITLE_SIZE, build_chrome, racer_label,
                               side_legend)
@@ -69,7 +69,7 @@ class Stage:
                               {name for name, _ in panels})
         self.title, self.legend, self.counter = chrome.title, chrome.legend, chrome.counter
         self._create(panels)
-        late = [v for v in self.views if getattr(v, "fits_cell", False)]
+        late = [v for v in self.views if _fixed(v)]
         for view in self.views:
             if view not in late:
                 view.draw_static()
@@ -114,6 +114,14 @@ class Stage:
             ax = self.figure.add_axes((0, 0, 1, 1))
             self.loss = LossView(ax, self.race, self.theme, tuple(range(len(self.race.trajectories))))
             self.views.append(self.loss)
+        self.explainer = None       # render.explain: a racer's update, beside the maps
+        explained = explained_index(self.race.scene)
+        if explained is not None:
+            from race.draw.explain import ExplainView
+
+            self.explainer = ExplainView(self.figure.add_axes((0, 0, 1, 1)), self.race,
+                                         self.theme, (explained,))
+            self.views.append(self.explainer)
 
     def _arrange_with_legend(self, chrome) -> None:
         """Lay the panels out under the title and legend; where the maps leave room beside
@@ -122,8 +130,11 @@ class Stage:
         em = LEGEND_SIZE * self.figure.dpi / 72.0
         margin, gap = MARGIN_EM * em, GAP_EM * em
         top = Rect(margin, margin, self.width - 2 * margin, self.height - chrome.band - 2 * margin)
+        if self.explainer is not None:
+            self.explainer.fit(self.canvas.get_renderer(), top.width, top.height)
         placement, pads = self._arrange(top)
-        if self.legend is not None and self.loss is None:   # a loss panel needs the room
+        if self.legend is not None and self.loss is None and self.explainer is None:
+            # (a loss panel or an explainer needs the room beside the maps)
             height = self.height - chrome.title_band - 2 * margin
             side, width = side_legend(self.figure, self.canvas.get_renderer(), self.legend,
                                       height)
@@ -156,22 +167,23 @@ class Stage:
         gap = GAP_EM * em
         if pads is None:
             guess = Pads(4.5 * em, 1.0 * em, 3.4 * em, 1.0 * em)
-            pads = [Pads() if getattr(v, "fits_cell", False) else guess for v in self.views]
+            pads = [Pads() if _fixed(v) else guess for v in self.views]
         renderer = self.canvas.get_renderer()
         shapes = self._shapes()
         render = self.race.scene.render
         for round_ in range(LAYOUT_ROUNDS):
             maps = self._map_panels(shapes, pads)
-            loss = Panel(1.0, pads[-1]) if self.loss is not None else None
+            loss = Panel(1.0, pads[len(self.maps)]) if self.loss is not None else None
             least = 0.0
             if loss is not None:
                 beside = render.loss_panel == "right"
                 least = (loss.pads.across if beside else loss.pads.along) \
                     + LOSS_LEAST_EM[0 if beside else 1] * em
             placement = place(region, maps, loss=loss, loss_side=render.loss_panel, gap=gap,
-                              loss_minimum=least)
+                              loss_minimum=least,
+                              aside=None if self.explainer is None else self.explainer.size)
             self._apply(placement)
-            measured = [p if getattr(v, "fits_cell", False) else
+            measured = [p if _fixed(v) else
                         _pads(v.ax, renderer).max(_overhang(v, self.figure.dpi))
                         for v, p in zip(self.views, pads)]
             if all(_within(m, p, 1.0) for m, p in zip(measured, pads)):
@@ -196,7 +208,8 @@ class Stage:
                 else Panel(aspect, p) for i, (v, p) in enumerate(zip(self.maps, pads))]
 
     def _apply(self, placement: Placement) -> None:
-        boxes = list(placement.maps) + ([placement.loss] if placement.loss is not None else [])
+        boxes = list(placement.maps) + [box for box in (placement.loss, placement.aside)
+                                        if box is not None]
         for view, box in zip(self.views, boxes):
             view.ax.set_position((box.x / self.width, box.y / self.height,
                                   box.width / self.width, box.height / self.height))
@@ -288,6 +301,12 @@ class Stage:
 
     def close(self) -> None:
         self.figure.clear()
+
+
+def _fixed(view) -> bool:
+    """A view whose panel is not measured for tick labels, and draws once it is placed: a 3D
+    view frames itself in its cell, the explainer's box is its own size."""
+    return getattr(view, "fits_cell", False) or getattr(view, "draws_late", False)
 
 
 def _pads(ax, renderer) -> Pads:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from race.optimizers import common
+from race.optimizers import common, terms
 
 
 class AdadeltaState(NamedTuple):
@@ -42,11 +42,33 @@ def init(params: np.ndarray, config: AdadeltaConfig) -> AdadeltaState:
 
 def update(params: np.ndarray, grads: np.ndarray, state: AdadeltaState,
            config: AdadeltaConfig) -> tuple[np.ndarray, AdadeltaState]:
+    new_params, new_state, _, _, _ = _step(params, grads, state, config)
+    return new_params, new_state
+
+
+def explain(params: np.ndarray, grads: np.ndarray, state: AdadeltaState,
+            config: AdadeltaConfig) -> terms.Explained:
+    new_params, new_state, g, ratio, delta = _step(params, grads, state, config)
+    return new_params, new_state, (
+        terms.Term(terms.LR, config.lr),
+        terms.Term(terms.gradient_notation(config), g),
+        terms.Term(r"$v \leftarrow \rho v + (1-\rho) g^2$", new_state.square_avg),
+        terms.Term(r"$\eta = \mathrm{lr}\sqrt{u + \epsilon}/\sqrt{v + \epsilon}$",
+                   config.lr * ratio),
+        terms.Term(r"$\Delta = \sqrt{u + \epsilon}/\sqrt{v + \epsilon}\; g$", delta),
+        terms.Term(r"$u \leftarrow \rho u + (1-\rho) \Delta^2$", new_state.acc_delta),
+        terms.update_term(new_params, params, r"-\mathrm{lr}\, \Delta"))
+
+
+def _step(params, grads, state: AdadeltaState, config: AdadeltaConfig):
+    """The step, and what it was made of: (θ, state, g, √(u+ε)/√(v+ε), Δ)."""
     g = common.gradient(params, grads, config.weight_decay, config.maximize)
     square_avg = common.ema_squares(state.square_avg, g, config.rho)
-    delta = np.sqrt(state.acc_delta + config.eps) / np.sqrt(square_avg + config.eps) * g
+    ratio = np.sqrt(state.acc_delta + config.eps) / np.sqrt(square_avg + config.eps)
+    delta = ratio * g
     acc_delta = common.ema_squares(state.acc_delta, delta, config.rho)
-    return params + (-config.lr) * delta, AdadeltaState(square_avg, acc_delta)
+    return (params + (-config.lr) * delta, AdadeltaState(square_avg, acc_delta), g, ratio,
+            delta)
 
 
 def accumulator(state: AdadeltaState) -> np.ndarray:

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from race.optimizers import common
+from race.optimizers import common, terms
 
 
 class AdamState(NamedTuple):
@@ -141,8 +141,9 @@ def init_adam(params: np.ndarray, config: AdamConfig | AdamWConfig) -> AdamState
 
 
 def _adam(params, grads, state: AdamState, config, decoupled: bool):
+    """The step, and what it was made of: (θ, state, θ after decay, g, lr/(1-β₁ᵗ), denom)."""
     step = state.step + 1
-    params, g = _prelude(params, grads, config, decoupled)
+    decayed, g = _prelude(params, grads, config, decoupled)
     exp_avg, exp_avg_sq = _moments(state.exp_avg, state.exp_avg_sq, g, config)
     beta1, beta2 = config.betas
     step_size = config.lr / (1 - beta1 ** step)
@@ -153,8 +154,9 @@ def _adam(params, grads, state: AdamState, config, decoupled: bool):
         denom = np.sqrt(max_exp_avg_sq) / bias_correction2_sqrt + config.eps
     else:
         denom = np.sqrt(exp_avg_sq) / bias_correction2_sqrt + config.eps
-    params = params + (-step_size) * exp_avg / denom
-    return params, AdamState(step, exp_avg, exp_avg_sq, max_exp_avg_sq)
+    new_params = decayed + (-step_size) * exp_avg / denom
+    return (new_params, AdamState(step, exp_avg, exp_avg_sq, max_exp_avg_sq), decayed, g,
+            step_size, denom)
 
 
 def update_adam(params: np.ndarray, grads: np.ndarray, state: AdamState,
@@ -163,13 +165,46 @@ def update_adam(params: np.ndarray, grads: np.ndarray, state: AdamState,
 
         θ ← θ - lr / (1 - β₁ᵗ) · m / (√v / √(1 - β₂ᵗ) + ε)
     """
-    return _adam(params, grads, state, config, config.decoupled_weight_decay)
+    return _adam(params, grads, state, config, config.decoupled_weight_decay)[:2]
 
 
 def update_adamw(params: np.ndarray, grads: np.ndarray, state: AdamState,
                  config: AdamWConfig) -> tuple[np.ndarray, AdamState]:
     """AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay."""
-    return _adam(params, grads, state, config, True)
+    return _adam(params, grads, state, config, True)[:2]
+
+
+def explain_adam(params: np.ndarray, grads: np.ndarray, state: AdamState,
+                 config: AdamConfig | AdamWConfig) -> terms.Explained:
+    """Adam's and AdamW's step in their notation: m and v, the bias corrections, m̂ and v̂,
+    the effective step η = lr/(√v̂ + ε) per axis and Δθ = -η m̂ (less lr·λ·θ when decoupled)."""
+    decoupled = terms.decoupled(config)
+    new_params, new_state, decayed, g, step_size, denom = _adam(params, grads, state, config,
+                                                                decoupled)
+    beta1, beta2 = config.betas
+    t = new_state.step
+    correction1, correction2 = 1 - beta1 ** t, 1 - beta2 ** t
+    parts = [terms.Term(terms.LR, config.lr), terms.Term(terms.gradient_notation(config), g)]
+    if decoupled and config.weight_decay != 0:
+        parts.append(terms.Term(r"decay $-\mathrm{lr}\,\lambda\theta$", decayed - params))
+    parts += [terms.Term(r"$m \leftarrow \beta_1 m + (1-\beta_1) g$", new_state.exp_avg),
+              terms.Term(r"$v \leftarrow \beta_2 v + (1-\beta_2) g^2$", new_state.exp_avg_sq)]
+    second = new_state.exp_avg_sq
+    if config.amsgrad:
+        second = new_state.max_exp_avg_sq
+        parts.append(terms.Term(r"$v_{\max} \leftarrow \max(v_{\max}, v)$", second))
+    parts += [terms.Term(r"$1-\beta_1^t$", correction1),
+              terms.Term(r"$1-\beta_2^t$", correction2),
+              terms.Term(r"$\hat{m} = m/(1-\beta_1^t)$", new_state.exp_avg / correction1),
+              terms.Term(r"$\hat{v} = v_{\max}/(1-\beta_2^t)$" if config.amsgrad
+                         else r"$\hat{v} = v/(1-\beta_2^t)$", second / correction2),
+              terms.Term(r"$\eta = \mathrm{lr}/(\sqrt{\hat{v}} + \epsilon)$",
+                         config.lr / denom)]
+    rule = r"-\eta\, \hat{m}"
+    if decoupled and config.weight_decay != 0:
+        rule = r"-\mathrm{lr}\,\lambda\theta - \eta\, \hat{m}"
+    parts.append(terms.update_term(new_params, params, rule))
+    return new_params, new_state, tuple(parts)
 
 
 def accumulator_adam(state: AdamState) -> np.ndarray:

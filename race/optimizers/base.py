@@ -23,6 +23,8 @@ class Optimizer:
       (Adagrad's running sum, RMSProp/Adadelta/Adam's moving average of g^2), shape (n, 2), or
       None for optimizers that keep none.
     - ``velocity(state)`` is the momentum buffer / first moment, shape (n, 2), or None.
+    - ``explain(params, grads, state, config)``, if given, is ``update`` that also returns the
+      step's quantities in the rule's notation (``race.optimizers.terms``), for the explainer.
     """
 
     name: str
@@ -33,6 +35,7 @@ class Optimizer:
     velocity: Callable[[State], "np.ndarray | None"]
     rule: str  # the update rule in one line, for `race list optimizers`
     torch_name: str  # the torch.optim class it reproduces, e.g. "Adagrad"
+    explain: Callable[..., Any] | None = None
 
     @property
     def defaults(self) -> dict[str, Any]:

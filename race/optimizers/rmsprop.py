@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from race.optimizers import common
+from race.optimizers import common, terms
 
 
 class RMSpropState(NamedTuple):
@@ -46,6 +46,33 @@ def init(params: np.ndarray, config: RMSpropConfig) -> RMSpropState:
 
 def update(params: np.ndarray, grads: np.ndarray, state: RMSpropState,
            config: RMSpropConfig) -> tuple[np.ndarray, RMSpropState]:
+    new_params, new_state, _, _ = _step(params, grads, state, config)
+    return new_params, new_state
+
+
+def explain(params: np.ndarray, grads: np.ndarray, state: RMSpropState,
+            config: RMSpropConfig) -> terms.Explained:
+    new_params, new_state, g, avg = _step(params, grads, state, config)
+    parts = [terms.Term(terms.LR, config.lr), terms.Term(terms.gradient_notation(config), g),
+             terms.Term(r"$v \leftarrow \alpha v + (1-\alpha) g^2$", new_state.square_avg)]
+    root = r"\sqrt{v}"
+    if config.centered:
+        parts.append(terms.Term(r"$\bar{g} \leftarrow \alpha \bar{g} + (1-\alpha) g$",
+                                new_state.grad_avg))
+        root = r"\sqrt{v - \bar{g}^2}"
+    parts.append(terms.Term(f"$\\eta = \\mathrm{{lr}}/({root} + \\epsilon)$", config.lr / avg))
+    if config.momentum > 0:
+        parts.append(terms.Term(f"$b \\leftarrow \\mu b + g/({root} + \\epsilon)$",
+                                new_state.momentum_buffer))
+        rule = r"-\mathrm{lr}\, b"
+    else:
+        rule = r"-\eta\, g"
+    parts.append(terms.update_term(new_params, params, rule))
+    return new_params, new_state, tuple(parts)
+
+
+def _step(params, grads, state: RMSpropState, config: RMSpropConfig):
+    """The step, and what it was made of: (θ, state, g, the root it divides by plus ε)."""
     g = common.gradient(params, grads, config.weight_decay, config.maximize)
     square_avg = common.ema_squares(state.square_avg, g, config.alpha)
     grad_avg = state.grad_avg
@@ -60,7 +87,7 @@ def update(params: np.ndarray, grads: np.ndarray, state: RMSpropState,
         params = params + (-config.lr) * buf
     else:
         params = params + (-config.lr) * g / avg
-    return params, RMSpropState(square_avg, buf, grad_avg)
+    return params, RMSpropState(square_avg, buf, grad_avg), g, avg
 
 
 def accumulator(state: RMSpropState) -> np.ndarray:

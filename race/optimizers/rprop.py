@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from race.optimizers import common
+from race.optimizers import common, terms
 
 
 class RpropState(NamedTuple):
@@ -45,6 +45,20 @@ def init(params: np.ndarray, config: RpropConfig) -> RpropState:
 
 def update(params: np.ndarray, grads: np.ndarray, state: RpropState,
            config: RpropConfig) -> tuple[np.ndarray, RpropState]:
+    return _step(params, grads, state, config)[:2]
+
+
+def explain(params: np.ndarray, grads: np.ndarray, state: RpropState,
+            config: RpropConfig) -> terms.Explained:
+    new_params, new_state, g = _step(params, grads, state, config)
+    return new_params, new_state, (
+        terms.Term(terms.gradient_notation(config), g),
+        terms.Term(r"$s \leftarrow s\,\eta_\pm$ by $g$'s sign", new_state.step_size),
+        terms.update_term(new_params, params, r"-\mathrm{sign}(g)\, s"))
+
+
+def _step(params, grads, state: RpropState, config: RpropConfig):
+    """The step, and what it was made of: (θ, state, g as the rule saw it)."""
     etaminus, etaplus = config.etas
     g = -grads if config.maximize else grads
     sign = np.sign(g * state.prev)
@@ -52,8 +66,8 @@ def update(params: np.ndarray, grads: np.ndarray, state: RpropState,
     factor = np.where(sign > 0, etaplus, np.where(sign < 0, etaminus, np.where(sign == 0, 1.0,
                                                                                  sign)))
     step_size = np.clip(state.step_size * factor, *config.step_sizes)
-    g = np.where(factor == etaminus, 0.0, g)
-    return params + (-1.0) * np.sign(g) * step_size, RpropState(g, step_size)
+    zeroed = np.where(factor == etaminus, 0.0, g)
+    return (params + (-1.0) * np.sign(zeroed) * step_size, RpropState(zeroed, step_size), g)
 
 
 def accumulator(state: RpropState) -> None:

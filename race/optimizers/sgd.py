@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from race.optimizers import common
+from race.optimizers import common, terms
 
 
 class SGDState(NamedTuple):
@@ -59,15 +59,38 @@ def init(params: np.ndarray, config: SGDConfig) -> SGDState:
 
 def update(params: np.ndarray, grads: np.ndarray, state: SGDState,
            config: SGDConfig) -> tuple[np.ndarray, SGDState]:
+    new_params, new_state, _, _ = _step(params, grads, state, config)
+    return new_params, new_state
+
+
+def explain(params: np.ndarray, grads: np.ndarray, state: SGDState,
+            config: SGDConfig) -> terms.Explained:
+    new_params, new_state, g, direction = _step(params, grads, state, config)
+    parts = [terms.Term(terms.LR, config.lr), terms.Term(terms.gradient_notation(config), g)]
+    rule = r"-\mathrm{lr}\, g"
+    if config.momentum != 0:
+        damped = "g" if config.dampening == 0 else r"(1-\tau) g"
+        parts.append(terms.Term(f"$b \\leftarrow \\mu b + {damped}$", new_state.momentum_buffer))
+        rule = r"-\mathrm{lr}\, b"
+        if config.nesterov:
+            parts.append(terms.Term(r"$d = g + \mu b$", direction))
+            rule = r"-\mathrm{lr}\, d"
+    parts.append(terms.update_term(new_params, params, rule))
+    return new_params, new_state, tuple(parts)
+
+
+def _step(params, grads, state: SGDState, config: SGDConfig):
+    """The step, and what it was made of: (θ, state, g, the direction θ moves against)."""
     g = common.gradient(params, grads, config.weight_decay, config.maximize)
     buf = state.momentum_buffer
     if config.momentum != 0:
         # b ← g on the first step that has momentum (a schedule may set it later in the run)
         buf = common.momentum_trace(buf, g, config.momentum, config.dampening,
                                     state.momentum_steps == 0)
-        g = g + config.momentum * buf if config.nesterov else buf
-        return params + (-config.lr) * g, SGDState(state.momentum_steps + 1, buf)
-    return params + (-config.lr) * g, SGDState(state.momentum_steps, buf)
+        direction = g + config.momentum * buf if config.nesterov else buf
+        return (params + (-config.lr) * direction, SGDState(state.momentum_steps + 1, buf),
+                g, direction)
+    return params + (-config.lr) * g, SGDState(state.momentum_steps, buf), g, g
 
 
 def velocity(state: SGDState) -> np.ndarray | None:

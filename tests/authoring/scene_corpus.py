@@ -114,6 +114,8 @@ def value(hint, metadata, odds):
             return choice(GOOD_COLORS, BAD_COLORS, odds)
         if kind == "colormap":
             return choice(GOOD_COLORMAPS, BAD_COLORMAPS, odds)
+        if kind == "label":      # a racer's label: the optimizers' names are the default ones
+            return choice(sorted(OPTIMIZERS), [3, [], "nobody"], odds)
         return choice(st.text(max_size=8), [3, None, []], odds)
     raise TypeError(f"no values for {hint}")
 

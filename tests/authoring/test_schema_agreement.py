@@ -1,8 +1,8 @@
 """The schema and the loader agree: every scene `race validate` accepts, the schema accepts;
 every scene the schema accepts, the loader accepts, except for the rules a schema cannot state
 (a start inside the domain, an expression that parses, low < high, $...$ maths that parses, an
-output inside the scene's folder, the RACE_MAX_* limits, a number given as text that is out of
-range). Checked on the shipped scenes, on a generated
+output inside the scene's folder, a racer's label in render.explain, the RACE_MAX_* limits, a
+number given as text that is out of range). Checked on the shipped scenes, on a generated
 corpus (hypothesis, from the loader's own key lists and records: see scene_corpus), on
 structural mutations of valid scenes, and at every bound the schema states."""
 
@@ -68,6 +68,7 @@ def beyond_a_schema(error: SceneError, data) -> bool:
             or "write \\$ for a dollar sign" in reason          # $...$ maths that does not parse
             or "(a lone surrogate)" in reason
             or "a scene may only write there" in reason        # an output outside its folder
+            or "no racer is labelled" in reason               # render.explain names no racer
             or ("characters, got" in reason and not isinstance(value, str))   # a long number
             or _number_as_text(value))
 

@@ -3,6 +3,7 @@ the boxes of the panels, and the share of the frame the maps cover."""
 
 from __future__ import annotations
 
+import itertools
 from contextlib import contextmanager
 
 import numpy as np
@@ -54,6 +55,16 @@ def drawn_frame(result) -> tuple[Stage, np.ndarray, list[tuple[str, Bbox]]]:
         stage = Stage(result)
         frame = np.array(stage.frame(result.scene.steps // 2))
     return stage, frame, texts
+
+
+def check_no_text_cut_and_no_panel_crossed(stage: Stage, texts) -> None:
+    """Every drawn text inside the frame; no panel over another or over the title/legend."""
+    cut = [text for text, box in texts if outside(box, stage.width, stage.height)]
+    assert not cut, f"text past the frame's edge: {cut}"
+    boxes = panel_boxes(stage) + chrome_boxes(stage)
+    crossing = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2)
+                if overlap(boxes[i], boxes[j])]
+    assert not crossing, f"panels over each other or over the title/legend: {crossing}"
 
 
 def outside(box: Bbox, width: int, height: int, slack: float = 0.5) -> bool:

@@ -4,13 +4,11 @@ frame, at 4:3, 16:9, 1:1 and 21:9 and from thumbnails to 1920x1080."""
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import pytest
 
-from fit_checks import (ASPECTS, chrome_boxes, drawn_frame, map_boxes, map_share, outside,
-                        overlap, panel_boxes, scene)
+from fit_checks import (ASPECTS, check_no_text_cut_and_no_panel_crossed, drawn_frame,
+                        map_boxes, map_share, outside, overlap, panel_boxes, scene)
 
 LAYOUTS = {                       # name: (racers, render settings)
     "single": (2, {}),
@@ -37,14 +35,8 @@ def check_fits(name: str, size: tuple[int, int], loss: str) -> None:
     racers, render = LAYOUTS[name]
     result = scene(racers, size=list(size), loss_panel=loss, **render)
     stage, _, texts = drawn_frame(result)
-    width, height = size
     assert texts, "nothing was drawn"
-    cut = [text for text, box in texts if outside(box, width, height)]
-    assert not cut, f"text past the frame's edge: {cut}"
-    boxes = panel_boxes(stage) + chrome_boxes(stage)
-    crossing = [(i, j) for i, j in itertools.combinations(range(len(boxes)), 2)
-                if overlap(boxes[i], boxes[j])]
-    assert not crossing, f"panels over each other or over the title/legend: {crossing}"
+    check_no_text_cut_and_no_panel_crossed(stage, texts)
     share = map_share(stage)
     assert share >= LEAST_SHARE[loss], f"maps cover only {share:.0%} of the frame"
 
