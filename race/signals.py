@@ -23,7 +23,7 @@ ENDING_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP arrived; unwinds like Ctrl-C. ``signum`` says which."""
+    """Ctrl-C, SIGTERM or SIGHUP arrived; unwinds like Ctrl-C. ``signum`` says which."""
 
     def __init__(self, signum: int) -> None:
         super().__init__(signal.Signals(signum).name)
@@ -53,17 +53,26 @@ def raise_if_terminated() -> None:
 
 @contextmanager
 def termination_as_interrupt() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise ``Terminated``; outside, as before."""
+    """Within the block, Ctrl-C, SIGTERM and SIGHUP raise ``Terminated`` and are remembered,
+    so one swallowed where Python cannot raise it (a weakref callback or ``__del__``, which
+    print "Exception ignored" and go on) is raised again by ``raise_if_terminated``, without
+    that message. Signals the caller ignores stay ignored; outside the block, as before."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     previous = {}
     for signum in ENDING_SIGNALS:
-        if signum != signal.SIGINT and signal.getsignal(signum) in (signal.SIG_DFL, None):
+        handler = signal.getsignal(signum)
+        if handler in (signal.SIG_DFL, None) and signum != signal.SIGINT \
+                or handler is signal.default_int_handler:
             previous[signum] = signal.signal(signum, _raise_terminated)
+    unraisable = sys.unraisablehook
+    sys.unraisablehook = lambda info: None if issubclass(info.exc_type, KeyboardInterrupt) \
+        and _received else unraisable(info)
     try:
         yield
     finally:
+        sys.unraisablehook = unraisable
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         _received.clear()

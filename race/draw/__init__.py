@@ -66,7 +66,8 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
     from race.draw.stage import Stage
 
     race = drawn(race)       # a frame shows at most MAX_DRAWN_STARTS starts
-    stage = Stage(race)
+    with interrupts_held():   # matplotlib's state must not be cut halfway (see held_frame)
+        stage = Stage(race)
     pool = None
     if kind == "folder":
         from race.write.png import frame_name
@@ -80,14 +81,14 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
             samples = None
             if kind == "gif":
                 picks = np.unique(np.rint(np.linspace(0, len(steps) - 1, GIF_SAMPLES)))
-                samples = [np.array(stage.frame(steps[int(i)], int(i) / settings.fps))
+                samples = [np.array(held_frame(stage, steps[int(i)], int(i) / settings.fps))
                            for i in picks]
             if wants_parallel(stage.views, len(steps)):
                 # every frame is a full redraw: two processes draw, before any encoder starts
                 pool = ParallelFrames(race, steps, settings.fps, available_workers())
                 frames = iter(pool)
             else:
-                frames = (stage.frame(step, number / settings.fps)
+                frames = (held_frame(stage, step, number / settings.fps)
                           for number, step in enumerate(steps))
             writer = None
             try:
@@ -151,16 +152,26 @@ def render_still(race: Race, output: str | os.PathLike, step: int | None = None)
     from race.write.png import write_png
 
     race = drawn(race)       # a frame shows at most MAX_DRAWN_STARTS starts
-    stage = Stage(race)
+    with interrupts_held():
+        stage = Stage(race)
     try:
         with errors_naming(target.path):
-            frame = stage.frame(step)
+            frame = held_frame(stage, step)
             with output_file(target) as temp:
                 channels = 4 if race.scene.render.background == "transparent" else 3
                 write_png(frame[..., :channels], temp)
     finally:
         stage.close()
     return target.path
+
+
+def held_frame(stage, step: int, seconds: float | None = None) -> np.ndarray:
+    """``stage.frame`` with Ctrl-C, SIGTERM and SIGHUP held until it returns: an exception
+    raised in the middle of matplotlib's drawing (or in a weakref callback it runs) can leave
+    a transform half-updated, and the next frame then fails with a misleading error instead
+    of the interrupt. A frame takes milliseconds, so the signal still acts at once."""
+    with interrupts_held():
+        return stage.frame(step, seconds)
 
 
 @contextmanager
