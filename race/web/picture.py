@@ -181,7 +181,8 @@ def marker(stage: Stage, line: Line2D) -> dict[str, Any]:
         shape = [[round(float(x), 4), round(float(-y), 4)] for x, y in path]
     return {"size": size, "shape": shape, "face": color(line.get_markerfacecolor()),
             "edge": color(line.get_markeredgecolor()),
-            "edgeWidth": line.get_markeredgewidth() * ppp, "zorder": line.get_zorder()}
+            "edgeWidth": line.get_markeredgewidth() * ppp, "join": style.get_joinstyle(),
+            "zorder": line.get_zorder()}
 
 
 def map_style(stage: Stage, artists) -> dict[str, Any]:

@@ -91,6 +91,30 @@
     ctx.clip();
   }
 
+  // Device pixels per figure pixel: the page's scale times the screen's pixel ratio.
+  function deviceScale(ctx) {
+    return ctx.getTransform().a;
+  }
+
+  // Agg snaps a path made only of horizontal and vertical segments (a square) to the pixel
+  // grid, so its edges are crisp: vertices to whole pixels, or to pixel centres under a line
+  // of odd width. Done here on the device's pixels, so it stays crisp when scaled.
+  function snapped(ctx, points, lineWidth) {
+    for (var k = 1; k <= points.length; k++) {
+      var a = points[k - 1];
+      var b = points[k % points.length];
+      if (Math.abs(a[0] - b[0]) > 1e-4 && Math.abs(a[1] - b[1]) > 1e-4) {
+        return points;
+      }
+    }
+    var scale = deviceScale(ctx);
+    var offset = Math.round(lineWidth * scale) % 2 ? 0.5 : 0;
+    return points.map(function (p) {
+      return [(Math.floor(p[0] * scale + 0.5) + offset) / scale,
+              (Math.floor(p[1] * scale + 0.5) + offset) / scale];
+    });
+  }
+
   // numpy's rint: halves go to the even neighbour.
   function rint(value) {
     var r = Math.round(value);
@@ -133,13 +157,15 @@
     strokePath(ctx, points);
   }
 
-  // Agg puts a marker on whole pixels; a circle unless the figure gave its outline.
+  // Agg centres a marker on the (device) pixel nearest its point; a circle unless the figure
+  // gave its outline.
   function drawMarker(ctx, style, x, y) {
     if (!isFinite(x) || !isFinite(y)) {
       return;
     }
-    x = Math.round(x);
-    y = Math.round(y);
+    var scale = deviceScale(ctx);
+    x = (Math.round(x * scale) + 0.5) / scale;
+    y = (Math.round(y * scale) + 0.5) / scale;
     ctx.beginPath();
     if (style.shape) {
       style.shape.forEach(function (p, k) {
@@ -157,7 +183,7 @@
     ctx.fill();
     if (style.edgeWidth > 0) {
       ctx.setLineDash([]);
-      ctx.lineJoin = "miter";
+      ctx.lineJoin = style.join;
       ctx.lineWidth = style.edgeWidth;
       ctx.strokeStyle = style.edge;
       ctx.stroke();
@@ -265,6 +291,7 @@
   }
 
   function drawSquare(ctx, points, side) {
+    points = snapped(ctx, points, side.width);
     polygonPath(ctx, points);
     ctx.fillStyle = side.face;
     ctx.fill();
@@ -273,7 +300,7 @@
     }
     polygonPath(ctx, points);
     ctx.setLineDash(side.dashes);
-    ctx.lineJoin = "miter";
+    ctx.lineJoin = "round";
     ctx.lineCap = "butt";
     ctx.lineWidth = side.width;
     ctx.strokeStyle = side.edge;
@@ -333,7 +360,7 @@
     ctx.fill();
     if (style.edgeWidth > 0) {
       ctx.setLineDash([]);
-      ctx.lineJoin = "miter";
+      ctx.lineJoin = "round";            // a collection's edges, as Agg joins them
       ctx.lineWidth = style.edgeWidth;
       ctx.strokeStyle = style.edge;
       ctx.stroke();
@@ -693,9 +720,9 @@
       return scene.shown[scene.frames[frame]];
     }
 
-    function show() {
+    // the controls say what the state is, at once; the picture follows at the next frame
+    function sync() {
       var step = stepOf(state.frame);
-      view.draw(state);
       scrub.value = String(step);
       var text = "step " + String(step).padStart(String(scene.steps).length) + "/" + scene.steps;
       output.textContent = text;
@@ -711,6 +738,11 @@
         button.setAttribute("aria-pressed", String(!state.hidden[r]));
       });
       placeLegend(step);
+    }
+
+    function show() {
+      view.draw(state);
+      sync();
       showTip();
     }
 
@@ -737,6 +769,7 @@
     }
 
     function request() {
+      sync();
       if (!pending) {
         pending = true;
         requestAnimationFrame(tick);
