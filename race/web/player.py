@@ -29,6 +29,7 @@ SPEEDS = (0.25, 0.5, 1, 2, 4, 8)
 def player_html(race: Race, alt: str, *, progress=None) -> str:
     """The player for ``race`` (``alt`` describes it for who cannot see it)."""
     from race.draw.contour import ContourView
+    from race.draw.loss import LossView
     from race.draw.sampling import drawn
     from race.draw.stage import Stage
     from race.web.picture import draws_in_browser, read_picture
@@ -43,9 +44,11 @@ def player_html(race: Race, alt: str, *, progress=None) -> str:
             stage.close()
             return video_player(race, alt, frames, shown, progress=progress)
         picture = read_picture(stage, shown)
-        artists = {index: racer for view in stage.views if isinstance(view, ContourView)
-                   for index, racer in zip(view.racers, view.artists)}
-        tracks = race_tracks(race, shown, artists)
+        maps = {index: (racer, view.ax) for view in stage.views
+                if isinstance(view, ContourView)
+                for index, racer in zip(view.racers, view.artists)}
+        loss = next((view.ax for view in stage.views if isinstance(view, LossView)), None)
+        tracks = race_tracks(race, shown, maps, loss)
     finally:
         stage.close()
     racers = [{**style, "tracks": track} for style, track in zip(picture.racers, tracks)]

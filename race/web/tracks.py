@@ -6,6 +6,12 @@ Per racer, arrays of shape (shown, starts, ...): ``position``, ``loss``, ``gradi
 (the step the optimizer takes from there, zero at the last step), ``accumulator`` (accumulated
 g², for optimizers that keep one), ``sides`` (which way each square opens, the view's own
 ``downhill``) and one array per arrow the map draws (the view's vectors times its scale).
+
+A frame's trail and loss line run through every simulated step, not only the shown ones: a
+zigzag between two frames is part of the picture. So they also get the few in-between steps
+that matter, ``trail_extra`` and ``loss_extra``: the points more than ``TOLERANCE`` pixels off
+the polyline through the others (Ramer-Douglas-Peucker, measured in the panel's own pixels), so
+a smooth path costs nothing and an oscillating one keeps every turn.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ import numpy as np
 
 from race.draw.contour import downhill
 from race.engine import Race, Trajectory
+
+TOLERANCE = 0.2    # pixels a dropped in-between point may be off the polyline drawn instead
 
 
 def packed(values: np.ndarray, dtype: str = "<f4") -> str:
@@ -35,10 +43,12 @@ def frame_indices(frames: list[int], shown: list[int]) -> str:
     return packed(np.array([where[step] for step in frames]), "<u4")
 
 
-def racer_tracks(trajectory: Trajectory, shown: list[int],
-                 arrows: list[tuple[np.ndarray, float]], squares: bool) -> dict[str, Any]:
+def racer_tracks(trajectory: Trajectory, shown: list[int], *,
+                 arrows: list[tuple[np.ndarray, float]] = (), squares: bool = False,
+                 trail=None, loss=None) -> dict[str, Any]:
     """One racer's arrays at ``shown`` steps; ``arrows`` are the map's arrows as (vectors of
-    steps+1 rows, scale), ``squares`` whether its squares are drawn."""
+    steps+1 rows, scale), ``squares`` whether its squares are drawn; ``trail`` and ``loss`` the
+    data-to-pixel transforms of the panels that draw its trail and its loss line, if any."""
     steps = np.asarray(shown)
     last = trajectory.positions.shape[0] - 1
     positions = trajectory.positions
@@ -55,18 +65,81 @@ def racer_tracks(trajectory: Trajectory, shown: list[int],
         "sides": packed(downhill(trajectory.gradients)[steps], "<i1") if squares else None,
         "arrows": [packed(np.nan_to_num(vectors[np.minimum(steps, vectors.shape[0] - 1)])
                           * scale) for vectors, scale in arrows],
+        "trail_extra": None, "loss_extra": None,
     }
+    if trail is not None:
+        pixels = trail.transform(positions.reshape(-1, 2)).reshape(positions.shape)
+        tracks["trail_extra"] = extra_points(positions, kept(pixels, steps), steps)
+    if loss is not None:
+        losses = trajectory.losses
+        curve = np.stack([np.broadcast_to(np.arange(last + 1)[:, None], losses.shape),
+                          losses], axis=-1)
+        with np.errstate(all="ignore"):
+            pixels = loss.transform(curve.reshape(-1, 2)).reshape(curve.shape)
+        tracks["loss_extra"] = extra_points(losses[..., None], kept(pixels, steps), steps)
     return tracks
 
 
-def race_tracks(race: Race, shown: list[int], map_racers: dict[int, Any]) -> list[dict]:
-    """Every racer's tracks; ``map_racers`` maps a racer's index to the contour view's
-    artists for it (its arrows and squares), when a map shows it."""
+def kept(pixels: np.ndarray, shown: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
+    """Which steps of each start's polyline ``pixels`` (steps+1, starts, 2) to keep: the shown
+    ones, every non-finite one (a break), and then, run by run between kept steps, the point
+    farthest off the chord while any is more than ``tolerance`` off; (steps+1, starts) bool."""
+    count, starts = pixels.shape[:2]
+    keep = np.zeros((count, starts), dtype=bool)
+    keep[shown] = True
+    keep[[0, -1]] = True
+    keep |= ~np.isfinite(pixels).all(axis=-1)
+    order = np.arange(count)[:, None]
+    columns = np.broadcast_to(np.arange(starts), (count, starts))
+    while True:
+        before = np.maximum.accumulate(np.where(keep, order, 0), axis=0)
+        after = np.minimum.accumulate(np.where(keep, order, count - 1)[::-1], axis=0)[::-1]
+        a, b = pixels[before, columns], pixels[after, columns]
+        distance = off_chord(pixels, a, b)
+        far = ~keep & (distance > tolerance)
+        if not far.any():
+            return keep
+        rows, cols = np.nonzero(far)
+        runs = before[rows, cols] * starts + cols
+        # the farthest point of every run, together: a run splits in two each round
+        order_in_run = np.lexsort((-distance[rows, cols], runs))
+        firsts = order_in_run[np.r_[True, runs[order_in_run][1:] != runs[order_in_run][:-1]]]
+        keep[rows[firsts], cols[firsts]] = True
+
+
+def off_chord(points: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How far each point is from the segment a-b (pixels); NaN-safe (non-finite: 0)."""
+    with np.errstate(all="ignore"):
+        chord = b - a
+        length = (chord ** 2).sum(axis=-1)
+        along = np.where(length > 0, ((points - a) * chord).sum(axis=-1) / length, 0.0)
+        nearest = a + np.clip(along, 0.0, 1.0)[..., None] * chord
+        distance = np.sqrt(((points - nearest) ** 2).sum(axis=-1))
+    return np.nan_to_num(distance, nan=0.0, posinf=0.0)
+
+
+def extra_points(values: np.ndarray, keep: np.ndarray, shown: np.ndarray) -> dict[str, Any]:
+    """The kept steps a frame does not show, start by start: how many each start has, their
+    steps, and ``values`` (steps+1, starts, k) there (x, y or the loss)."""
+    extra = keep.copy()
+    extra[shown] = False
+    starts, steps = np.nonzero(extra.T)   # start-major: one start's points together
+    return {"counts": np.bincount(starts, minlength=extra.shape[1]).tolist(),
+            "steps": packed(steps, "<u4"), "values": packed(values[steps, starts])}
+
+
+def race_tracks(race: Race, shown: list[int], maps: dict[int, Any],
+                loss_axes=None) -> list[dict]:
+    """Every racer's tracks; ``maps`` maps a racer's index to (the contour view's artists for
+    it, that view's axes) when a map shows it; ``loss_axes`` is the loss panel's, if any."""
     result = []
     for index, trajectory in enumerate(race.trajectories):
-        artists = map_racers.get(index)
+        artists, ax = maps.get(index, (None, None))
         arrows = [] if artists is None else [(vectors, scale)
                                              for _, vectors, scale in artists.arrows]
-        squares = artists is not None and bool(artists.squares)
-        result.append(racer_tracks(trajectory, shown, arrows, squares))
+        result.append(racer_tracks(
+            trajectory, shown, arrows=arrows, squares=artists is not None and bool(
+                artists.squares),
+            trail=ax.transData if artists is not None and artists.trails else None,
+            loss=None if loss_axes is None else loss_axes.transData))
     return result

@@ -41,6 +41,73 @@
     return text == null ? null : new Int8Array(bytes(text).buffer);
   }
 
+  // Each start's polyline through every step a frame draws it through: the shown steps (from
+  // the dense array `values`, `size` numbers a step) and the in-between steps that bend it.
+  function polylines(shown, values, size, extra, starts) {
+    if (!extra) {
+      return null;
+    }
+    var steps = unsigned(extra.steps);
+    var more = floats(extra.values);
+    var lines = [];
+    var offset = 0;
+    for (var j = 0; j < starts; j++) {
+      var line = {steps: [], values: []};
+      var e = offset;
+      var end = offset + extra.counts[j];
+      for (var i = 0; i <= shown.length; i++) {
+        while (e < end && (i === shown.length || steps[e] < shown[i])) {
+          line.steps.push(steps[e]);
+          line.values.push(Array.prototype.slice.call(more, e * size, (e + 1) * size));
+          e++;
+        }
+        if (i < shown.length) {
+          var o = (i * starts + j) * size;
+          line.steps.push(shown[i]);
+          line.values.push(Array.prototype.slice.call(values, o, o + size));
+        }
+      }
+      offset = end;
+      lines.push(line);
+    }
+    return lines;
+  }
+
+  // The part of a polyline from step `from` to step `to`, its ends interpolated when they fall
+  // between two of its points.
+  function between(line, from, to) {
+    var steps = line.steps;
+    var low = 0;
+    var high = steps.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (steps[middle] < from) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    var out = [];
+    if (low > 0 && low < steps.length && steps[low] > from) {
+      out.push(interpolate(line, low - 1, from));
+    }
+    var i = low;
+    for (; i < steps.length && steps[i] <= to; i++) {
+      out.push([steps[i]].concat(line.values[i]));
+    }
+    if (i > 0 && i < steps.length && steps[i - 1] < to) {
+      out.push(interpolate(line, i - 1, to));
+    }
+    return out;
+  }
+
+  function interpolate(line, k, step) {
+    var t = (step - line.steps[k]) / (line.steps[k + 1] - line.steps[k]);
+    return [step].concat(line.values[k].map(function (v, c) {
+      return v + t * (line.values[k + 1][c] - v);
+    }));
+  }
+
   function decode(data) {
     var shown = Array.from(unsigned(data.shown));
     var frames = Array.from(unsigned(data.frames));
@@ -60,6 +127,11 @@
         next: floats(t.next), accumulator: floats(t.accumulator), sides: signs(t.sides),
         arrows: t.arrows.map(floats)
       };
+    }).map(function (racer, r) {
+      var t = data.racers[r].tracks;
+      racer.trail = polylines(shown, racer.position, 2, t.trail_extra, racer.starts);
+      racer.lossLine = polylines(shown, racer.loss, 1, t.loss_extra, racer.starts);
+      return racer;
     });
     return {
       width: data.width, height: data.height, fps: data.fps, steps: data.steps,
@@ -190,24 +262,22 @@
     }
   }
 
-  // A trail: every shown point from the start (or the trail's length back) to this step;
-  // a fading one in bands of rising opacity, as the view's LineCollection.
+  // A trail: every step from the start (or the trail's length back) to this one; a fading one
+  // in bands of rising opacity over those steps, as the view's LineCollection.
   function drawTrail(ctx, scene, panel, racer, start, index) {
     var style = racer.map.trail;
+    var line = racer.trail[start];
     var step = scene.shown[index];
     var first = style.length == null ? 0 : Math.max(0, step - style.length);
-    var points = [];
-    for (var i = 0; i <= index; i++) {
-      if (scene.shown[i] >= first) {
-        var o = (i * racer.starts + start) * 2;
-        points.push(pixel(scene, panel, racer.position[o], racer.position[o + 1]));
-      }
-    }
+    var toPixels = function (points) {
+      return points.map(function (p) { return pixel(scene, panel, p[1], p[2]); });
+    };
     if (!style.fade) {
-      drawLine(ctx, points, style.width, style.color, style.outline);
+      drawLine(ctx, toPixels(between(line, first, step)), style.width, style.color,
+               style.outline);
       return;
     }
-    var count = points.length - 1;
+    var count = step - first;
     if (count < 1) {
       return;
     }
@@ -217,10 +287,10 @@
     ctx.lineWidth = style.width;
     ctx.strokeStyle = style.color;
     for (var b = 0; b < bands; b++) {
-      var from = rint(b * count / bands);
-      var to = rint((b + 1) * count / bands);
+      var from = first + rint(b * count / bands);
+      var to = first + rint((b + 1) * count / bands);
       ctx.globalAlpha = bands > 1 ? style.fade[1] + (1 - style.fade[1]) * b / (bands - 1) : 1;
-      strokePath(ctx, points.slice(from, to + 1));
+      strokePath(ctx, toPixels(between(line, from, to)));
     }
     ctx.globalAlpha = 1;
   }
@@ -454,10 +524,9 @@
       var racer = scene.racers[r];
       var style = racer.lossStyle;
       for (var j = 0; j < racer.starts; j++) {
-        var points = [];
-        for (var i = 0; i <= index; i++) {
-          points.push(pixel(scene, panel, scene.shown[i], racer.loss[i * racer.starts + j]));
-        }
+        var points = between(racer.lossLine[j], 0, step).map(function (p) {
+          return pixel(scene, panel, p[0], p[1]);
+        });
         drawLine(ctx, points, style.width, style.color, style.outline);
       }
     });
