@@ -82,13 +82,17 @@ def racer_tracks(trajectory: Trajectory, shown: list[int], *,
 
 def kept(pixels: np.ndarray, shown: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
     """Which steps of each start's polyline ``pixels`` (steps+1, starts, 2) to keep: the shown
-    ones, every non-finite one (a break), and then, run by run between kept steps, the point
-    farthest off the chord while any is more than ``tolerance`` off; (steps+1, starts) bool."""
+    ones, every non-finite one (a break) and its neighbours, and then, run by run between kept
+    steps, the point farthest off the chord while any is more than ``tolerance`` off;
+    (steps+1, starts) bool."""
     count, starts = pixels.shape[:2]
     keep = np.zeros((count, starts), dtype=bool)
     keep[shown] = True
     keep[[0, -1]] = True
-    keep |= ~np.isfinite(pixels).all(axis=-1)
+    breaks = ~np.isfinite(pixels).all(axis=-1)     # kept with their neighbours: both ends
+    keep |= breaks
+    keep[1:] |= breaks[:-1]
+    keep[:-1] |= breaks[1:]
     order = np.arange(count)[:, None]
     columns = np.broadcast_to(np.arange(starts), (count, starts))
     while True:

@@ -358,3 +358,27 @@ def test_interactive_is_for_html_only(tmp_path):
     assert result.exit_code == 2
     assert "Invalid value for --interactive: only applies to an .html output" in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.yaml"]
+
+
+ZIGZAG = """
+title: Zigzag
+surface: {expr: "0.1*x**2 + 4*y**2", xlim: [-4, 4], ylim: [-2, 2]}
+start: [-3.5, 1.5]
+steps: 80
+racers:
+  - {optimizer: sgd, lr: 0.22, label: SGD, color: "#ff0000"}
+render: {size: [480, 320], fps: 10, steps_per_frame: 4, hold: 0, squares: false}
+"""
+
+
+def test_a_zigzag_between_two_frames_is_drawn(tmp_path, page):
+    """Frames show every 4th step of a ball bouncing across a ravine at every step: the trail
+    still bounces, as in the still."""
+    race = run(scene_from_text(ZIGZAG))
+    path = api.render(race, tmp_path / "race.html", interactive=True)
+    step = 40
+    still = pixels(api.render(race, tmp_path / "still.png", step=step).read_bytes())
+    open_at(page, path, step)
+    shot = stage_pixels(page)
+    assert (np.abs(shot - still).max(axis=-1) > 48).sum() < 30
+    assert page.problems == []

@@ -942,6 +942,7 @@
         return;                // a focused button or list keeps its own keys
       }
       event.preventDefault();
+      event.stopPropagation();           // a slide deck's own arrow keys wait outside
       if (event.key === " ") {
         play.click();
       } else if (event.key === "ArrowLeft") {
