@@ -76,8 +76,6 @@ def read_picture(stage: Stage, shown: list[int]) -> Picture:
             pixels = static_pixels(stage)
             legends.append({"from": step, "box": region, "image": image_uri(crop(pixels, region)),
                             "entries": legend_boxes(stage)})
-        if legends:    # the frames after the last variant leave the canvas as at its step
-            stage.frame(variants[0])
     panels = [panel(stage, view) for view in stage.views]
     for view in stage.views:
         if isinstance(view, ContourView):

@@ -40,17 +40,18 @@ def player_html(race: Race, alt: str, *, progress=None) -> str:
     shown = shown_steps(frames)
     stage = Stage(race)
     try:
-        if not draws_in_browser(stage):
-            stage.close()
-            return video_player(race, alt, frames, shown, progress=progress)
-        picture = read_picture(stage, shown)
-        maps = {index: (racer, view.ax) for view in stage.views
-                if isinstance(view, ContourView)
-                for index, racer in zip(view.racers, view.artists)}
-        loss = next((view.ax for view in stage.views if isinstance(view, LossView)), None)
-        tracks = race_tracks(race, shown, maps, loss)
+        in_browser = draws_in_browser(stage)
+        if in_browser:
+            picture = read_picture(stage, shown)
+            maps = {index: (racer, view.ax) for view in stage.views
+                    if isinstance(view, ContourView)
+                    for index, racer in zip(view.racers, view.artists)}
+            loss = next((view.ax for view in stage.views if isinstance(view, LossView)), None)
+            tracks = race_tracks(race, shown, maps, loss)
     finally:
         stage.close()
+    if not in_browser:
+        return video_player(race, alt, frames, shown, progress=progress)
     racers = [{**style, "tracks": track} for style, track in zip(picture.racers, tracks)]
     data = {**common_data(race, frames, shown), "mode": "canvas", "panels": picture.panels,
             "racers": racers, "legends": picture.legends, "counter": picture.counter}

@@ -382,3 +382,53 @@ def test_a_zigzag_between_two_frames_is_drawn(tmp_path, page):
     shot = stage_pixels(page)
     assert (np.abs(shot - still).max(axis=-1) > 48).sum() < 30
     assert page.problems == []
+
+
+DIVERGING = """
+title: Divergence
+surface: bowl
+start: [1.5, 1.0]
+steps: 40
+racers:
+  - {optimizer: sgd, lr: 1.1, label: SGD too fast, color: "#ff0000"}
+  - {optimizer: adam, lr: 0.1, label: Adam, color: "#0000ff", starts: [[1, 1], [-1, 1]]}
+render: {size: [480, 320], fps: 10, duration: 3, hold: 0, loss_panel: bottom}
+"""
+
+
+@pytest.mark.parametrize("step", [10, 37])
+def test_the_legend_and_counter_read_as_in_the_still(tmp_path, page, step):
+    """The racer diverges at step 19 and its legend entry says so from then on; the band of
+    title, legend and step counter above the panels is the still's, pixel for pixel."""
+    race = run(scene_from_text(DIVERGING))
+    assert race.trajectories[0].diverged_at.tolist() == [19]
+    path = api.render(race, tmp_path / "race.html", interactive=True)
+    still = pixels(api.render(race, tmp_path / "still.png", step=step).read_bytes())
+    stage = Stage(race)
+    try:
+        stage.frame(step)
+        top = int(min(HEIGHT - view.ax.bbox.y1 for view in stage.views)) - 2
+    finally:
+        stage.close()
+    open_at(page, path, step)
+    page.mouse.move(0, HEIGHT + 100)                 # no hover outline on a legend entry
+    settle(page)
+    band = np.abs(stage_pixels(page)[:top] - still[:top]).max(axis=-1)
+    assert (band > 24).sum() <= 4, (band > 24).sum()
+    assert page.problems == []
+
+
+def test_the_script_styles_and_template_ship_as_package_data():
+    import tomllib
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    globs = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"]["race.web"]
+    web = root / "race" / "web"
+    files = [p.relative_to(web).as_posix() for folder in ("static", "templates")
+             for p in (web / folder).iterdir()]
+    assert {"static/player.js", "static/player.css", "templates/player.html"} <= set(files)
+    for name in files:
+        assert any(fnmatch(name, pattern) for pattern in globs), name

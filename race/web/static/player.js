@@ -730,7 +730,7 @@
   function videoView(root, scene) {
     var video = root.querySelector(".rp-video");
     var seeking = -1;
-    return {
+    var view = {
       video: video,
       draw: function (state) {
         if (!state.playing && seeking !== state.frame) {
@@ -742,12 +742,15 @@
         seeking = -1;
         video.loop = state.loop;
         video.playbackRate = state.speed;
-        if (state.frame >= scene.frames.length - 1) {
-          video.currentTime = 0;
-        }
+        video.currentTime = state.frame / scene.fps;
         var playing = video.play();
         if (playing && playing.catch) {
-          playing.catch(function () { state.playing = false; });
+          playing.catch(function () {      // the browser would not play it: say paused
+            state.playing = false;
+            if (view.onload) {
+              view.onload();
+            }
+          });
         }
       },
       stop: function () {
@@ -758,6 +761,7 @@
       },
       onload: null
     };
+    return view;
   }
 
   function mount(root) {
