@@ -29,14 +29,16 @@ from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from PIL import Image
 
-from race.draw.contour import FADE_BANDS, ContourView
+from race.draw.contour import EDGE_MARKER, FADE_BANDS, ContourView
 from race.draw.loss import LossView
 from race.draw.stage import Stage, racer_label
 
 FADE_FROM = 0.1        # the oldest band of a fading trail's opacity (contour.RacerArtists._fade)
 HATCH_DENSITY = 6      # matplotlib's default hatch density (rcParams has no key for it)
 LEGEND_PAD = 3         # pixels around a legend entry that still toggle it
-MAX_LEGEND_VARIANTS = 32   # legend texts change as racers diverge; at most this many pictures
+# legend texts change as racers diverge or a schedule moves a learning rate: at most this many
+# pictures of it, evenly picked (a ball's numbers under the pointer give the exact rate)
+MAX_LEGEND_VARIANTS = 32
 WEBP_METHOD = 4        # lossless WebP: about half a PNG's bytes, encoded in a fraction of a second
 
 
@@ -68,12 +70,16 @@ def read_picture(stage: Stage, shown: list[int]) -> Picture:
     legends = []
     racers = [racer_style(stage, i) for i in range(len(race.trajectories))]
     if stage.legend is not None:
+        # A legend whose texts change (a racer diverging, a scheduled learning rate) is pasted
+        # over the picture from the step it reads so; one the Stage draws with the moving
+        # artists (a live legend) is not in the picture at all, so it is pasted from the start.
+        live = stage.legend.get_animated()
         region = legend_region(stage, variants)
         for racer, box in zip(racers, legend_boxes(stage)):
             racer["legend"] = box
-        for step in variants[1:]:
+        for step in variants if live else variants[1:]:
             stage.frame(step)
-            pixels = static_pixels(stage)
+            pixels = static_pixels(stage, legend=True)
             legends.append({"from": step, "box": region, "image": image_uri(crop(pixels, region)),
                             "entries": legend_boxes(stage)})
     panels = [panel(stage, view) for view in stage.views]
@@ -90,10 +96,13 @@ def read_picture(stage: Stage, shown: list[int]) -> Picture:
 
 # -- pixels -------------------------------------------------------------------------------------
 
-def static_pixels(stage: Stage) -> np.ndarray:
+def static_pixels(stage: Stage, *, legend: bool = False) -> np.ndarray:
     """The canvas redrawn without its animated artists (the moving layers and the counter),
-    as (height, width, 4) RGBA."""
+    as (height, width, 4) RGBA; ``legend``: with the legend even when it is one of them, as
+    the last ``stage.frame`` set its texts."""
     stage.canvas.draw()
+    if legend and stage.legend is not None and stage.legend.get_animated():
+        stage.figure.draw_artist(stage.legend)
     return np.array(stage.canvas.buffer_rgba())
 
 
@@ -135,11 +144,17 @@ def panel(stage: Stage, view) -> dict[str, Any]:
     the data first (the non-affine part: a log axis)."""
     ax = view.ax
     a, c, e, b, d, f = ax.transData.get_affine().get_matrix()[:2].ravel()
-    return {"kind": "loss" if isinstance(view, LossView) else "map",
+    loss = isinstance(view, LossView)
+    surface = stage.race.scene.surface
+    return {"kind": "loss" if loss else "map",
             "racers": list(view.racers),
             "clip": [round(v, 3) for v in top_left(stage, ax.bbox)],
             "matrix": [float(v) for v in (a, b, c, d, e, f)],
-            "log": [ax.get_xscale() == "log", ax.get_yscale() == "log"]}
+            "log": [ax.get_xscale() == "log", ax.get_yscale() == "log"],
+            # a map's domain (balls beyond it are marked on its edge); the loss axis's range
+            # (losses beyond it wait on its floor or top)
+            "limits": [float(v) for v in ax.get_ylim()] if loss else
+            [float(v) for v in (*surface.xlim, *surface.ylim)]}
 
 
 # -- styles -------------------------------------------------------------------------------------
@@ -201,8 +216,14 @@ def map_style(stage: Stage, artists) -> dict[str, Any]:
     if artists.squares:
         style["squares"] = {"scale": float(artists.square_scale),
                             "zorder": artists.squares[0].get_zorder(),
+                            "starts": [bool(v) for v in artists.square_starts],
                             "sides": [square_style(stage, s) for s in artists.squares]}
-    style["arrows"] = [arrow_style(stage, quiver, scale) for quiver, _, scale in artists.arrows]
+    style["arrows"] = [arrow_style(stage, quiver) for quiver, _, _ in artists.arrows]
+    edges = artists.edges
+    style["edge"] = {"size": EDGE_MARKER * ppp, "face": color(edges.get_facecolor()[0]),
+                     "edge": color(edges.get_edgecolor()[0]),
+                     "edgeWidth": float(edges.get_linewidth()[0]) * ppp,
+                     "zorder": edges.get_zorder()}
     return style
 
 
@@ -219,23 +240,28 @@ def square_style(stage: Stage, square) -> dict[str, Any]:
                       "width": float(square.get_hatch_linewidth()) * ppp}}
 
 
-def arrow_style(stage: Stage, quiver, scale: float) -> dict[str, Any]:
-    """A quiver's arrow geometry (in shaft widths, as matplotlib's ``_h_arrows``) and colours;
-    its vectors are packed with the tracks."""
+def arrow_style(stage: Stage, quiver) -> dict[str, Any]:
+    """A quiver's arrow geometry (in shaft widths, as matplotlib's ``_h_arrows``) and colours
+    (an open arrow has no face); its vectors are packed with the tracks."""
+    faces = quiver.get_facecolor()
     return {"width": float(quiver.width), "headWidth": quiver.headwidth,
             "headLength": quiver.headlength, "headAxisLength": quiver.headaxislength,
             "minShaft": quiver.minshaft, "minLength": quiver.minlength,
-            "face": color(quiver.get_facecolor()[0]), "edge": color(quiver.get_edgecolor()[0]),
+            "face": color(faces[0]) if len(faces) else None,
+            "edge": color(quiver.get_edgecolor()[0]),
             "edgeWidth": float(quiver.get_linewidth()[0]) * pixels_per_point(stage),
-            "zorder": quiver.get_zorder(), "scale": float(scale)}
+            "zorder": quiver.get_zorder()}
 
 
 def loss_style(stage: Stage, view: LossView, index: int) -> dict[str, Any]:
+    """A racer's loss line and its markers, by shape: "o" in the panel, and the ones that wait
+    on its floor or top for a loss beyond them (drawn unclipped)."""
     line = next(line for line, i, _ in view.lines if i == index)
-    dot = next(dot for dot, i in view.markers if i == index)
     return {"width": line.get_linewidth() * pixels_per_point(stage),
             "color": color(line.get_color()), "outline": outline(stage, line),
-            "zorder": line.get_zorder(), "marker": marker(stage, dot)}
+            "zorder": line.get_zorder(),
+            "markers": {dot.get_marker(): marker(stage, dot) for dot, i in view.markers
+                        if i == index}}
 
 
 def racer_style(stage: Stage, index: int) -> dict[str, Any]:
@@ -247,7 +273,8 @@ def racer_style(stage: Stage, index: int) -> dict[str, Any]:
 
 def legend_variants(race, shown: list[int]) -> list[int]:
     """The first step of every different set of legend texts over ``shown`` (they change when a
-    racer diverges), at most MAX_LEGEND_VARIANTS of them, evenly picked."""
+    racer diverges, or with a scheduled learning rate), at most MAX_LEGEND_VARIANTS of them,
+    evenly picked."""
     firsts, last = [], None
     for step in shown:
         texts = tuple(racer_label(race, i, step) for i in range(len(race.trajectories)))

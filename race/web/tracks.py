@@ -5,7 +5,8 @@ in base64, about 5.3 characters a number.
 Per racer, arrays of shape (shown, starts, ...): ``position``, ``loss``, ``gradient``, ``next``
 (the step the optimizer takes from there, zero at the last step), ``accumulator`` (accumulated
 g², for optimizers that keep one), ``sides`` (which way each square opens, the view's own
-``downhill``) and one array per arrow the map draws (the view's vectors times its scale).
+``downhill``), one array per arrow the map draws (as it draws them: times the factor, shortened
+to end inside the map) and, under a schedule, the ``learning_rate``.
 
 A frame's trail and loss line run through every simulated step, not only the shown ones: a
 zigzag between two frames is part of the picture. So they also get the few in-between steps
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from race.draw.contour import downhill
+from race.draw.scales import inside_domain
 from race.engine import Race, Trajectory
 
 TOLERANCE = 0.2    # pixels a dropped in-between point may be off the polyline drawn instead
@@ -44,11 +46,12 @@ def frame_indices(frames: list[int], shown: list[int]) -> str:
 
 
 def racer_tracks(trajectory: Trajectory, shown: list[int], *,
-                 arrows: list[tuple[np.ndarray, float]] = (), squares: bool = False,
-                 trail=None, loss=None) -> dict[str, Any]:
+                 arrows: list[tuple[np.ndarray, float]] = (), domain=None,
+                 squares: bool = False, trail=None, loss=None) -> dict[str, Any]:
     """One racer's arrays at ``shown`` steps; ``arrows`` are the map's arrows as (vectors of
-    steps+1 rows, scale), ``squares`` whether its squares are drawn; ``trail`` and ``loss`` the
-    data-to-pixel transforms of the panels that draw its trail and its loss line, if any."""
+    steps+1 rows, factor) over the map's ``domain`` (xlim, ylim), ``squares`` whether its
+    squares are drawn; ``trail`` and ``loss`` the data-to-pixel transforms of the panels that
+    draw its trail and its loss line, if any."""
     steps = np.asarray(shown)
     last = trajectory.positions.shape[0] - 1
     positions = trajectory.positions
@@ -63,8 +66,10 @@ def racer_tracks(trajectory: Trajectory, shown: list[int], *,
         "accumulator": None if trajectory.accumulators is None else
         packed(trajectory.accumulators[steps]),
         "sides": packed(downhill(trajectory.gradients)[steps], "<i1") if squares else None,
-        "arrows": [packed(np.nan_to_num(vectors[np.minimum(steps, vectors.shape[0] - 1)])
-                          * scale) for vectors, scale in arrows],
+        "arrows": [packed(arrow_at(trajectory, steps, vectors, factor, domain))
+                   for vectors, factor in arrows],
+        "learning_rate": None if trajectory.learning_rates is None else
+        packed(trajectory.learning_rates[steps]),
         "trail_extra": None, "loss_extra": None,
     }
     if trail is not None:
@@ -78,6 +83,21 @@ def racer_tracks(trajectory: Trajectory, shown: list[int], *,
             pixels = loss.transform(curve.reshape(-1, 2)).reshape(curve.shape)
         tracks["loss_extra"] = extra_points(losses[..., None], kept(pixels, steps), steps)
     return tracks
+
+
+def arrow_at(trajectory: Trajectory, steps: np.ndarray, vectors: np.ndarray, factor: float,
+             domain) -> np.ndarray:
+    """An arrow kind's vectors at ``steps`` as the map draws them: times the factor, shortened
+    to end inside the domain, none for a ball out of the race (``scales.inside_domain``)."""
+    xlim, ylim = domain
+    drawn = np.empty((len(steps),) + vectors.shape[1:])
+    for row, step in enumerate(steps):
+        points = trajectory.positions[step]
+        drawn[row] = inside_domain(points, vectors[min(step, vectors.shape[0] - 1)] * factor,
+                                   xlim, ylim)
+        gone = (trajectory.diverged_at >= 0) & (step >= trajectory.diverged_at)
+        drawn[row][gone] = 0.0
+    return drawn
 
 
 def kept(pixels: np.ndarray, shown: np.ndarray, tolerance: float = TOLERANCE) -> np.ndarray:
@@ -141,9 +161,10 @@ def race_tracks(race: Race, shown: list[int], maps: dict[int, Any],
         artists, ax = maps.get(index, (None, None))
         arrows = [] if artists is None else [(vectors, scale)
                                              for _, vectors, scale in artists.arrows]
+        surface = race.scene.surface
         result.append(racer_tracks(
-            trajectory, shown, arrows=arrows, squares=artists is not None and bool(
-                artists.squares),
+            trajectory, shown, arrows=arrows, domain=(surface.xlim, surface.ylim),
+            squares=artists is not None and bool(artists.squares),
             trail=ax.transData if artists is not None and artists.trails else None,
             loss=None if loss_axes is None else loss_axes.transData))
     return result

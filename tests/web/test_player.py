@@ -33,6 +33,7 @@ racers:
   - {optimizer: rmsprop, lr: 0.02, label: RMSProp, color: "#0000ff", start: [-1.2, 1.4]}
 render:
   size: [480, 320]
+  dpi: 100              # big balls: centroids to well under a pixel
   fps: 10
   duration: 3
   hold: 0.5
@@ -432,3 +433,29 @@ def test_the_script_styles_and_template_ship_as_package_data():
     assert {"static/player.js", "static/player.css", "templates/player.html"} <= set(files)
     for name in files:
         assert any(fnmatch(name, pattern) for pattern in globs), name
+
+
+def test_a_ball_off_the_map_and_a_loss_over_the_axis_are_marked_on_the_edges(tmp_path, page):
+    """SGD leaves the map at step 2: an arrowhead on the map's edge points its way, and its loss
+    waits as a ▲ on the loss panel's top, where the still has them."""
+    race = run(scene_from_text(DIVERGING, overrides=["render.trail.show=false"]))
+    step = shown(race)[9]
+    path = api.render(race, tmp_path / "race.html", interactive=True)
+    still = pixels(api.render(race, tmp_path / "still.png", step=step).read_bytes())
+    stage = Stage(race)
+    try:
+        stage.frame(step)
+        edge = stage.views[0].artists[0].edges.get_offsets()[0]
+        marks = [stage.views[0].ax.transData.transform(edge)]
+        top = next(dot for dot, i in stage.loss.markers if i == 0 and dot.get_marker() == "^")
+        marks.append(stage.loss.ax.transData.transform(top.get_xydata()[0]))
+    finally:
+        stage.close()
+    open_at(page, path, step)
+    shot = stage_pixels(page)
+    for x, y in marks:
+        window = (slice(int(HEIGHT - y) - 8, int(HEIGHT - y) + 9), slice(int(x) - 8, int(x) + 9))
+        in_still, on_page = (matching(image[window], RED).sum() for image in (still, shot))
+        # a 5-pixel triangle: rasterizers differ by a pixel or two along its edges
+        assert in_still > 5 and 0.4 * in_still <= on_page <= 1.6 * in_still, (x, y)
+    assert page.problems == []

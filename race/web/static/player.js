@@ -125,7 +125,7 @@
         starts: t.starts, diverged: t.diverged,
         position: floats(t.position), loss: floats(t.loss), gradient: floats(t.gradient),
         next: floats(t.next), accumulator: floats(t.accumulator), sides: signs(t.sides),
-        arrows: t.arrows.map(floats)
+        arrows: t.arrows.map(floats), learningRate: floats(t.learning_rate)
       };
     }).map(function (racer, r) {
       var t = data.racers[r].tracks;
@@ -426,8 +426,10 @@
       }
     }
     ctx.closePath();
-    ctx.fillStyle = style.face;
-    ctx.fill();
+    if (style.face) {                    // an open arrow is its outline only
+      ctx.fillStyle = style.face;
+      ctx.fill();
+    }
     if (style.edgeWidth > 0) {
       ctx.setLineDash([]);
       ctx.lineJoin = "round";            // a collection's edges, as Agg joins them
@@ -435,6 +437,35 @@
       ctx.strokeStyle = style.edge;
       ctx.stroke();
     }
+  }
+
+  // A ball off the map: an arrowhead with its tip on the map's edge where the ball is nearest
+  // it, pointing toward the ball (as the view's edge marks; sizes in points, y up).
+  function drawEdgeMark(ctx, scene, panel, style, x, y) {
+    var d = panel.limits;
+    if (!isFinite(x) || !isFinite(y) || (x >= d[0] && x <= d[1] && y >= d[2] && y <= d[3])) {
+      return;
+    }
+    var tip = pixel(scene, panel, Math.min(Math.max(x, d[0]), d[1]),
+                    Math.min(Math.max(y, d[2]), d[3]));
+    var ball = pixel(scene, panel, x, y);
+    var wx = ball[0] - tip[0];
+    var wy = tip[1] - ball[1];
+    var norm = Math.max(Math.sqrt(wx * wx + wy * wy), 1e-9);
+    wx /= norm;
+    wy /= norm;
+    var size = style.size;
+    var corners = [[0, 0], [-size * wx - 0.6 * size * wy, -size * wy + 0.6 * size * wx],
+                   [-0.75 * size * wx, -0.75 * size * wy],
+                   [-size * wx + 0.6 * size * wy, -size * wy - 0.6 * size * wx]];
+    polygonPath(ctx, corners.map(function (c) { return [tip[0] + c[0], tip[1] - c[1]]; }));
+    ctx.fillStyle = style.face;
+    ctx.fill();
+    ctx.setLineDash([]);
+    ctx.lineJoin = "round";
+    ctx.lineWidth = style.edgeWidth;
+    ctx.strokeStyle = style.edge;
+    ctx.stroke();
   }
 
   // The layers of one racer in a map, each with its zorder, in the order the view returns them.
@@ -450,9 +481,8 @@
     }
     if (style.squares) {
       layers.push({z: style.squares.zorder, draw: function () {
-        var shapes = alive.map(function (j) {
-          return squarePolygons(scene, panel, racer, j, index);
-        });
+        var shapes = alive.filter(function (j) { return style.squares.starts[j]; })
+          .map(function (j) { return squarePolygons(scene, panel, racer, j, index); });
         style.squares.sides.forEach(function (side, axis) {
           shapes.forEach(function (pair) { drawSquare(ctx, pair[axis], side); });
         });
@@ -486,6 +516,12 @@
         }
       }});
     });
+    layers.push({z: style.edge.zorder, draw: function () {
+      alive.forEach(function (j) {
+        var o = (index * racer.starts + j) * 2;
+        drawEdgeMark(ctx, scene, panel, style.edge, racer.position[o], racer.position[o + 1]);
+      });
+    }});
     layers.push({z: style.ball.zorder, draw: function () {
       alive.forEach(function (j) {
         var o = (index * racer.starts + j) * 2;
@@ -530,12 +566,18 @@
         drawLine(ctx, points, style.width, style.color, style.outline);
       }
     });
+    ctx.restore();               // the markers are not clipped: a loss beyond the axis waits
+    ctx.save();                  // on its floor (▼) or its top (▲)
+    var floor = panel.limits[0];
+    var top = panel.limits[1];
     visible.forEach(function (r) {
       var racer = scene.racers[r];
       for (var j = 0; j < racer.starts; j++) {
-        if (!gone(racer, j, step)) {
-          var p = pixel(scene, panel, step, racer.loss[index * racer.starts + j]);
-          drawMarker(ctx, racer.lossStyle.marker, p[0], p[1]);
+        var loss = racer.loss[index * racer.starts + j];
+        if (!gone(racer, j, step) && !isNaN(loss)) {
+          var shape = loss < floor ? "v" : loss > top ? "^" : "o";
+          var p = pixel(scene, panel, step, Math.min(Math.max(loss, floor), top));
+          drawMarker(ctx, racer.lossStyle.markers[shape], p[0], p[1]);
         }
       }
     });
@@ -683,6 +725,9 @@
     ];
     if (racer.accumulator) {
       lines.push("Σg² x, y    " + pair(racer.accumulator, o));
+    }
+    if (racer.learningRate) {
+      lines.push("lr          " + number(racer.learningRate[index]));
     }
     var last = scene.shown[index] === scene.steps;
     lines.push("next step   " + (last ? "none: the race is over" : pair(racer.next, o)));
