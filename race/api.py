@@ -142,7 +142,8 @@ def simulate(scene: Scene) -> Race:
 
 def render(scene_or_result: Scene | Race, output: str | os.PathLike | None = None, *,
            step: int | None = None, progress: Progress | None = None, force: bool = False,
-           report: Report | None = None, **render_settings: Any) -> Path:
+           report: Report | None = None, interactive: bool = False,
+           **render_settings: Any) -> Path:
     """Render to ``output`` (format from its extension, as on the command line; default: the
     scene's own output) and return the path written. ``render_settings`` are ``render`` keys,
     e.g. ``fps=24, size=(640, 480), theme="dark", preset="slides"``; ``step`` picks the frame
@@ -159,9 +160,11 @@ def render(scene_or_result: Scene | Race, output: str | os.PathLike | None = Non
         return render_still(race, target, step=step)
     if step is not None:
         raise SceneError("step: only applies to a .png output")
+    if interactive and kind != "html":
+        raise SceneError(f"interactive: only applies to an .html output, not {target}")
     if kind in ("html", "pptx"):
         from race.web import write_document
-        return write_document(race, target, kind, progress=progress)
+        return write_document(race, target, kind, interactive=interactive, progress=progress)
     return render_animation(race, target, progress=progress, force=force,
                             report=report or _warn)
 
@@ -179,11 +182,13 @@ def check_output_of(scene: Scene, output: str | os.PathLike, *, force: bool = Fa
     return check_render(scene, output, force=force, create=create)
 
 
-def show(scene_or_result: Scene | Race, *, progress: Progress | None = None,
-         **render_settings: Any):
-    """The race as an animation Jupyter displays inline (leave it as a cell's value): a video
-    sized for a notebook (at most 800 px wide and 24 fps unless ``render_settings`` say
-    otherwise; a few MB at most). ``render_settings`` are ``render`` keys, as for ``render``."""
+def show(scene_or_result: Scene | Race, *, interactive: bool = True,
+         progress: Progress | None = None, **render_settings: Any):
+    """The race as an animation Jupyter displays inline (leave it as a cell's value): the
+    interactive player (``interactive=False``: a video that plays by itself, which also shows
+    where a notebook viewer runs no scripts), sized for a notebook (at most 800 px wide and
+    24 fps unless ``render_settings`` say otherwise; a few MB at most). ``render_settings`` are
+    ``render`` keys, as for ``render``."""
     from race.web.fragment import animation_html
     from race.web.notebook import (SHRINK_TRIES, Animation, notebook_settings, scaled,
                                    shrink_factor, too_big)
@@ -194,13 +199,13 @@ def show(scene_or_result: Scene | Race, *, progress: Progress | None = None,
                          f"got {type(scene_or_result).__name__}")
     settings = {**notebook_settings(scene.render, render_settings), **render_settings}
     race = _with_settings(scene_or_result, settings)
-    html = animation_html(race, progress=progress)
+    html = animation_html(race, interactive=interactive, progress=progress)
     for _ in range(SHRINK_TRIES):
         if too_big(html) <= 1 or "size" in render_settings:
             break
         size = scaled(race.scene.render.size, shrink_factor(too_big(html)))
         race = _with_settings(race, {"size": size})
-        html = animation_html(race, progress=progress)
+        html = animation_html(race, interactive=interactive, progress=progress)
     return Animation(race, html)
 
 

@@ -17,14 +17,15 @@ from race.cli.options import check_step, render_options, render_overrides, shipp
               "folder ending in / for numbered PNGs. Default: the scene's output, else "
               "outputs/NAME.gif.")
 @click.option("--step", type=int, help="For a .png output: the step to draw (default: the last).")
+@click.option("--interactive", is_flag=True, help="For an .html output: a player that scrubs, "
+              "pauses, steps, hides racers and shows a ball's numbers, instead of a video.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--force", is_flag=True, help="Write a folder of frames even where the folder "
               "holds other files (they are never touched).")
 @render_options
-def command(scene: str, output: str | None, step: int | None, quiet: bool, force: bool,
-            fps: int | None, size: str | None, theme: str | None, preset: str | None,
-            max_bytes: str | None,
-            overrides: tuple[str, ...]) -> None:
+def command(scene: str, output: str | None, step: int | None, interactive: bool, quiet: bool,
+            force: bool, fps: int | None, size: str | None, theme: str | None,
+            preset: str | None, max_bytes: str | None, overrides: tuple[str, ...]) -> None:
     """Render SCENE to an animation (or a still)."""
     from race.api import default_output, load_layered, render, simulate
     from race.draw import check_render
@@ -42,10 +43,12 @@ def command(scene: str, output: str | None, step: int | None, quiet: bool, force
         if Path(target).suffix.lower() != ".png":
             raise click.BadParameter("only applies to a .png output", param_hint="--step")
         check_step(step, loaded.steps)
+    if interactive and Path(target).suffix.lower() != ".html":
+        raise click.BadParameter("only applies to an .html output", param_hint="--interactive")
     race = simulate(loaded)
     with progress_bar(quiet) as progress:
         written = render(race, target, step=step, progress=progress, force=force,
-                         report=tell)
+                         report=tell, interactive=interactive)
     report_written(written, shipped_source(scene, loaded.source))
 
 

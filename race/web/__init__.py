@@ -2,7 +2,8 @@
 notebook display, and the snippets that embed an output elsewhere.
 
 ``animation_html`` (race.web.fragment) is the one place that turns a race into embeddable HTML;
-the page and the notebook display both use it, so a richer player can replace the video there.
+the page and the notebook display both use it, for the video and for the interactive player
+(race.web.player) alike.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from race.engine import Race
 
 
 def write_document(race: Race, output: str | os.PathLike, kind: str, *,
-                   progress=None) -> Path:
-    """Write ``race`` as the document ``kind`` ('html' or 'pptx') to ``output``."""
+                   interactive: bool = False, progress=None) -> Path:
+    """Write ``race`` as the document ``kind`` ('html' or 'pptx') to ``output``; an
+    ``interactive`` page holds the player instead of the video."""
     if kind == "html":
         from race.web.page import write_page
-        return write_page(race, output, progress=progress)
+        return write_page(race, output, interactive=interactive, progress=progress)
     from race.web.deck import write_deck
     return write_deck(race, output, progress=progress)

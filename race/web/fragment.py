@@ -1,8 +1,7 @@
 """The race as a piece of HTML to embed (in a notebook's output, in a page): one place.
 
-Today that is a ``<video>`` with the MP4 and its poster inlined as data: URIs, so the fragment
-works offline, from ``file://`` and inside a saved notebook. An interactive player can replace
-the video here, for every document at once.
+Either a ``<video>`` with the MP4 and its poster inlined as data: URIs, or (``interactive``) the
+player of race.web.player: both work offline, from ``file://`` and inside a saved notebook.
 """
 
 from __future__ import annotations
@@ -18,9 +17,14 @@ from race.web.media import Media, rendered_media
 VIDEO_ATTRIBUTES = "autoplay loop muted playsinline controls"   # muted: browsers autoplay it
 
 
-def animation_html(race: Race, *, progress=None) -> str:
+def animation_html(race: Race, *, interactive: bool = False, progress=None) -> str:
     """Self-contained HTML showing ``race`` animated, as wide as its container allows up to
-    the scene's own width."""
+    the scene's own width: the interactive player (scrub, pause, step, hide racers, read a
+    ball's numbers; a 3D race as its video under those controls), or a video that plays
+    by itself."""
+    if interactive:
+        from race.web.player import player_html
+        return player_html(race, alt_text(race.scene), progress=progress)
     with rendered_media(race, progress=progress) as media:
         return video_figure(media, alt_text(race.scene))
 
