@@ -14,6 +14,7 @@ from mpl_toolkits.mplot3d import art3d, proj3d
 from race.engine import Race
 from race.errors import RenderError
 from race.draw import frame3d, scales, schedule
+from race.draw.mesh3d import SurfaceMesh
 from race.draw.surface3d_geometry import (
     MESH_CELLS, SQUARE_FRACTION, HeightField, Heights, box_aspect, direction, flip_signs, grid,
     light_direction, reference_gradient, shaded_colors, square_faces, surface_arrow_path, z_per_x)
@@ -196,12 +197,13 @@ class Surface3DView:
         faces = np.pad(faces, ((0, 1), (0, 1), (0, 0)), mode="edge")
         if self.render.wireframe:
             alpha = 0.85 if self.render.surface_color is not None else 0.35
-            edge = dict(edgecolor=mcolors.to_rgba(self.theme.wireframe, alpha),
+            edge = dict(edgecolors=[mcolors.to_rgba(self.theme.wireframe, alpha)],
                         linewidth=WIREFRAME_WIDTH)
         else:  # edges in the face colours close the hairline seams between faces
-            edge = dict(edgecolor=faces[:-1, :-1].reshape(-1, 4), linewidth=0.3)
-        return self.ax.plot_surface(x, y, z, facecolors=faces, shade=False, rstride=1, cstride=1,
-                                    antialiased=True, zorder=1, **edge)
+            edge = dict(edgecolors=faces[:-1, :-1].reshape(-1, 4), linewidth=0.3)
+        mesh = SurfaceMesh(x, y, z, faces, antialiased=True, zorder=1, **edge)
+        self.ax.add_collection3d(mesh, autolim=False)
+        return mesh
 
     # -- moving artists -----------------------------------------------------------------------
 
