@@ -255,7 +255,8 @@ class Stage:
         self.counter.paste(self.canvas, step)
         for ax, artists in per_view:
             for artist in artists:
-                ax.draw_artist(artist)
+                if artist.get_visible():   # (a 3D line would project itself just to hide)
+                    ax.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())
 
     def _draw_turning(self) -> None:
