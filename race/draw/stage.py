@@ -22,6 +22,7 @@ from race.engine import Race
 from race.errors import RenderError
 from race.draw.chrome import (LEGEND_SIZE, PANEL_TITLE_SIZE, build_chrome, racer_label,
                               side_legend)
+from race.draw.growth import Growing
 from race.draw.layout import Pads, Panel, Placement, Rect, map_shape, map_size, place
 from race.draw.loss import LossView
 from race.draw.medium import apply_medium
@@ -93,6 +94,10 @@ class Stage:
         self._turning = [v for v in self.views if getattr(v, "moves_camera", False)]
         for view in self._turning:
             view.ax.set_animated(True)
+        # Trails and loss lines are drawn once and kept (race.draw.growth), not from step 0
+        # on every frame.
+        self._growing = Growing(self.height, self.width) \
+            if any(hasattr(v, "growing") for v in self.views) else None
 
     # -- building -----------------------------------------------------------------------------
 
@@ -239,6 +244,8 @@ class Stage:
                 self._mark_animated([a for v in self.views for a in v.update(step)])
             self._redraw_background(step)
             self._key = key
+        elif self._growing is not None:
+            self._growing.restore(np.asarray(self.canvas.buffer_rgba()), step)
         else:
             self.canvas.restore_region(self._background)
         if self.counter.sprites is None:
@@ -253,11 +260,16 @@ class Stage:
         if self._live_legend:
             self._draw_live_legend(step)
         self.counter.paste(self.canvas, step)
-        for ax, artists in per_view:
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        for view, (ax, artists) in zip(self.views, per_view):
+            if self._growing is not None:   # the growing lines, and what lies under them
+                artists = self._growing.draw(pixels, view, artists, step)
             for artist in artists:
                 if artist.get_visible():   # (a 3D line would project itself just to hide)
                     ax.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())
+        if self._growing is not None:
+            self._growing.advance(step)
+        return pixels
 
     def _draw_turning(self) -> None:
         """Draw the axes of each view whose camera moves (its surface, box and ticks, seen from
@@ -279,6 +291,8 @@ class Stage:
             self._set_legend_texts(step)
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        if self._growing is not None:
+            self._growing.reset(np.asarray(self.canvas.buffer_rgba()))
         self._legend_texts = None
 
     def _draw_live_legend(self, step: int) -> None:
