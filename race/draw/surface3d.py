@@ -102,7 +102,8 @@ class Surface3DView:
         frame3d.fit(ax, self._cell, FIT_MARGIN_EM * em, self._azimuths(),
                     None if self.render.box else self._bounds())
         self._camera = None
-        self._clip(self._draw_surface())
+        self._mesh = self._draw_surface()
+        self._clip(self._mesh)
         self._create_moving()
         self._keep_to_cell()
 

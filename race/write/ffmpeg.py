@@ -53,11 +53,14 @@ class FFmpegPipe:
     """
 
     def __init__(self, width: int, height: int, fps: float, args: list[str],
-                 what: str = "ffmpeg") -> None:
+                 what: str = "ffmpeg", loglevel: str = "error") -> None:
         self.width, self.height, self.what = width, height, what
         self.frame_bytes = width * height * 4
+        self.cpu_seconds: float | None = None     # ffmpeg's CPU time, once finished
+        self.report = ""                          # its messages, kept when finished
+        self._keep_report = loglevel != "error"
         self._log = tempfile.TemporaryFile()
-        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", loglevel, "-y",
                    *raw_input_args(width, height, fps), *args]
         try:
             self.process = subprocess.Popen(command, stdin=subprocess.PIPE, bufsize=0,
@@ -88,10 +91,21 @@ class FFmpegPipe:
 
     def finish(self) -> None:
         self._close_stdin()
-        code = self.process.wait()
+        code = self._reap()
         if code != 0:
             self._fail(f"exited with status {code}")
+        if self._keep_report:       # e.g. x264's statistics, at loglevel info
+            self._log.seek(0)
+            self.report = self._log.read().decode("utf-8", "replace")
         self._log.close()
+
+    def _reap(self) -> int:
+        """Wait for ffmpeg to exit, noting the CPU time it used."""
+        if self.process.returncode is None:
+            _, status, usage = os.wait4(self.process.pid, 0)
+            self.process.returncode = os.waitstatus_to_exitcode(status)
+            self.cpu_seconds = usage.ru_utime + usage.ru_stime
+        return self.process.returncode
 
     def abort(self) -> None:
         """Kill the encoder (if still running) and reap it; the output is left incomplete."""

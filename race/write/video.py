@@ -23,12 +23,13 @@ from race.write.ffmpeg import FFmpegPipe, FolderPipe, path_arg, raw_input_args, 
 
 MP4_CRF = 20
 MP4_PRESET = "veryfast"
+MP4_TUNE = "animation"
 WEBM_CRF = 36
 GIF_COLORS = 256
 
 
 def mp4_args(output: Path) -> list[str]:
-    return ["-an", "-c:v", "libx264", "-preset", MP4_PRESET, "-tune", "animation",
+    return ["-an", "-c:v", "libx264", "-preset", MP4_PRESET, "-tune", MP4_TUNE,
             "-crf", str(MP4_CRF), "-pix_fmt", "yuv420p", "-movflags", "+faststart",
             "-fps_mode", "passthrough", "-f", "mp4", path_arg(output)]
 
