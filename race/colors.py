@@ -37,16 +37,16 @@ _HEX = re.compile(r"#[a-fA-F0-9]+")
 # '_r' twins, which every one of them has.
 COLORMAPS = (
     "Accent", "Blues", "BrBG", "BuGn", "BuPu", "CMRmap", "Dark2", "GnBu", "Grays", "Greens",
-    "Greys", "OrRd", "Oranges", "PRGn", "Paired", "Pastel1", "Pastel2", "PiYG", "PuBu", "PuBuGn",
-    "PuOr", "PuRd", "Purples", "RdBu", "RdGy", "RdPu", "RdYlBu", "RdYlGn", "Reds", "Set1",
-    "Set2", "Set3", "Spectral", "Wistia", "YlGn", "YlGnBu", "YlOrBr", "YlOrRd", "afmhot",
-    "autumn", "berlin", "binary", "bone", "brg", "bwr", "cividis", "cool", "coolwarm", "copper",
-    "cubehelix", "flag", "gist_earth", "gist_gray", "gist_grey", "gist_heat", "gist_ncar",
-    "gist_rainbow", "gist_stern", "gist_yarg", "gist_yerg", "gnuplot", "gnuplot2", "gray",
-    "grey", "hot", "hsv", "inferno", "jet", "magma", "managua", "nipy_spectral", "ocean",
-    "okabe_ito", "pink", "plasma", "prism", "rainbow", "seismic", "spring", "summer", "tab10", "tab20",
-    "tab20b", "tab20c", "terrain", "turbo", "twilight", "twilight_shifted", "vanimo",
-    "viridis", "winter",
+    "Greys", "OrRd", "Oranges", "PRGn", "Paired", "Pastel1", "Pastel2", "PiYG", "PuBu",
+    "PuBuGn", "PuOr", "PuRd", "Purples", "RdBu", "RdGy", "RdPu", "RdYlBu", "RdYlGn", "Reds",
+    "Set1", "Set2", "Set3", "Spectral", "Wistia", "YlGn", "YlGnBu", "YlOrBr", "YlOrRd",
+    "afmhot", "autumn", "berlin", "binary", "bone", "brg", "bwr", "cividis", "cool", "coolwarm",
+    "copper", "cubehelix", "flag", "gist_earth", "gist_gray", "gist_grey", "gist_heat",
+    "gist_ncar", "gist_rainbow", "gist_stern", "gist_yarg", "gist_yerg", "gnuplot", "gnuplot2",
+    "gray", "grey", "hot", "hsv", "inferno", "jet", "magma", "managua", "nipy_spectral",
+    "ocean", "okabe_ito", "pink", "plasma", "prism", "rainbow", "seismic", "spring", "summer",
+    "tab10", "tab20", "tab20b", "tab20c", "terrain", "turbo", "twilight", "twilight_shifted",
+    "vanimo", "viridis", "winter",
 )
 
 

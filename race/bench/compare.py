@@ -46,7 +46,8 @@ class Stages:
         self.what, self.frames = what, frames
         self.stage_began = time.perf_counter()
         self.estimated = False
-        self._say(f"[{self.number}/{self.count}] {what}" + (f", {frames} frames" if frames else ""))
+        count = f", {frames} frames" if frames else ""
+        self._say(f"[{self.number}/{self.count}] {what}{count}")
         return self.done_frames
 
     def done_frames(self, done: int) -> None:

@@ -1,4 +1,4 @@
-"""Scenes at the documented limits (``race.limits``): time and peak memory, each in a fresh process.
+"""Scenes at the documented limits (``race.limits``): time and peak memory, each in its process.
 
 Each case loads a scene that sits on a limit, simulates it, writes its CSV (``race simulate``)
 and renders a 4-second MP4 (``race render``), in a process of its own so its peak resident

@@ -26,13 +26,11 @@ from matplotlib.transforms import Affine2D
 
 from race.engine import Race, Trajectory
 from race.draw import scales
-from race.draw.growth import first_new, points_box, reach_pixels
 from race.draw.layout import map_shape
 from race.draw.theme import Theme, mix
 
 GRID = 300            # surface samples per axis for the contours
 FADE_BANDS = 12       # a fading trail is drawn as this many pieces of falling opacity
-OUTLINE_POINTS = 1.6  # a trail's dark outline is this much wider than the trail
 SQUARE_ALPHA_EDGE = 0.95
 EDGE_MARKER = 9.0     # points from the tip of an off-map arrowhead to its base
 # how each arrow kind is told apart when several are shown (all in the racer's colour)
@@ -124,20 +122,6 @@ class ContourView:
 
     # -- per frame ----------------------------------------------------------------------------
 
-    def growing(self, since: int, step: int):
-        """The trails only grow when they are kept whole and do not fade: (their ids, the
-        display box of their part from ``since`` to ``step``, how many pixels they reach
-        beyond their points), for ``race.draw.growth``."""
-        trail = self.render.trail
-        lines = [line for racer in self.artists for line in racer.trails]
-        if not lines or trail.fade or trail.length is not None:
-            return None
-        widest = max(line.get_linewidth() for line in lines) + OUTLINE_POINTS
-        reach = reach_pixels(self.ax, widest / 2) + 1.0
-        new = np.concatenate([r.t.positions[first_new(since, step):step + 1].reshape(-1, 2)
-                              for r in self.artists])
-        return {id(line) for line in lines}, points_box(self.ax, new, reach), reach
-
     def update(self, step: int) -> list[Artist]:
         # pixels per data unit along y over along x, so squares stay square on screen
         (x0, y0), (x1, y1) = self.ax.transData.transform([(0.0, 0.0), (1.0, 1.0)])
@@ -181,7 +165,7 @@ class RacerArtists:
         n = trajectory.positions.shape[1]
         several = n > 1
         width = render.trail.width * (0.55 if several else 1.0)
-        outline = [patheffects.Stroke(linewidth=width + OUTLINE_POINTS, foreground=theme.outline,
+        outline = [patheffects.Stroke(linewidth=width + 1.6, foreground=theme.outline,
                                       alpha=0.55), patheffects.Normal()]
         self.trails: list[Artist] = []
         if render.trail.show:

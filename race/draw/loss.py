@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 
 from race.engine import Race
 from race.draw.contour import style_axes
-from race.draw.growth import GrowingLine, points_box, reach_pixels
+from race.draw.growth import MAX_LINES, GrowingLine, points_box, reach_pixels
 from race.draw.theme import Theme
 from race.draw.scales import live, loss_range
 
@@ -90,7 +90,7 @@ class LossView:
         """The loss lines only grow: (their ids, the display box of their part from ``since``
         to ``step``, how many pixels they reach beyond their points), for
         ``race.draw.growth``."""
-        if not self.lines:
+        if not self.lines or len(self.lines) > MAX_LINES:
             return None
         first = max(since, 0)
         new = [np.stack(np.broadcast_arrays(np.arange(first, step + 1)[:, None],
