@@ -3,7 +3,7 @@
 The Stage's own steps are wrapped with timers for the measurement only (each part's time
 excludes the parts timed inside it), so the breakdown adds up to the frame: restoring the
 background, drawing a turning 3D camera's axes (and of that, its surface), the views' updates,
-the growing trails and loss lines, the other moving artists, the counter and live legend, and
+the growing loss lines, the other moving artists, the counter and live legend, and
 reading the buffer back as a writer does. CPU time, not wall time, so a busy machine does not
 inflate it.
 """
@@ -118,7 +118,7 @@ def _instrument(stage, timers: _Timers, undo: ExitStack) -> None:
     timers.wrap(undo, stage, "_draw_live_legend", "live legend")
     if stage._growing is not None:
         timers.wrap(undo, stage._growing, "restore", "restore")
-        timers.wrap(undo, stage._growing, "draw", "trails and loss lines")
+        timers.wrap(undo, stage._growing, "draw", "loss lines")
     for view in stage.views:
         timers.wrap(undo, view, "update", "updates")
         timers.wrap(undo, view.ax, "draw_artist", "moving artists", inside=False)
