@@ -129,7 +129,7 @@ def test_the_encoder_table_encodes_the_same_frames_with_every_setting(tmp_path):
     rows = encoder_table(run(scene), frame_steps(scene.render, scene.steps), tmp_path,
                          echo=lines.append)
     assert [row.setting for row in rows] == [s.name for s in SETTINGS]
-    assert rows[0].setting.startswith("ours: veryfast, CRF 20, tune animation")
+    assert rows[0].setting == "ours: veryfast, CRF 20, animation, me=dia, bframes=3"
     for row, line in zip(rows, lines[1:]):
         assert row.cpu_ms > 0 and row.size > 0 and row.ssim_db is not None and row.ssim_db > 10
         assert line.startswith(row.setting) and f"{row.ssim_db:.2f}" in line

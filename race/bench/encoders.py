@@ -17,8 +17,8 @@ from typing import Callable
 
 from race.bench.compare import size_text
 from race.engine import Race
-from race.write.ffmpeg import FFmpegPipe, path_arg
-from race.write.video import MP4_CRF, MP4_PRESET, MP4_TUNE, mp4_args
+from race.write.ffmpeg import FFmpegPipe
+from race.write.video import MP4_CRF, MP4_PRESET, MP4_TUNE, MP4_X264, mp4_args
 
 SSIM = re.compile(r"SSIM Mean Y:([0-9.]+) \(([0-9.inf]+)db\)")
 
@@ -30,7 +30,7 @@ class Setting:
 
 
 SETTINGS = (
-    Setting(f"ours: {MP4_PRESET}, CRF {MP4_CRF}, tune {MP4_TUNE}", ()),
+    Setting(f"ours: {MP4_PRESET}, CRF {MP4_CRF}, {MP4_TUNE}, {', '.join(MP4_X264)}", ()),
     Setting("superfast, CRF 20, tune animation",
             ("-preset", "superfast", "-tune", "animation", "-crf", "20")),
     Setting("veryfast, CRF 23, tune animation",
@@ -81,31 +81,28 @@ def encoder_table(race: Race, steps: list[int], workdir: Path, *,
     finally:
         stage.close()
     rows = []
-    echo(f"{'H.264 setting':<46}{'CPU ms/frame':>13}{'size':>10}{'SSIM dB':>9}")
+    echo(f"{'H.264 setting':<52}{'CPU ms/frame':>13}{'size':>10}{'SSIM dB':>9}")
     for setting, pipe, path in zip(settings, pipes, paths):
         found = SSIM.search(pipe.report)
         row = Encoded(setting.name, pipe.cpu_seconds * 1e3 / len(steps), path.stat().st_size,
                       float(found.group(2)) if found and found.group(2) != "inf" else None)
         rows.append(row)
         quality = f"{row.ssim_db:.2f}" if row.ssim_db is not None else "-"
-        echo(f"{row.setting:<46}{row.cpu_ms:>13.1f}{size_text(row.size):>10}{quality:>9}")
+        echo(f"{row.setting:<52}{row.cpu_ms:>13.1f}{size_text(row.size):>10}{quality:>9}")
         path.unlink()
     return rows
 
 
 def _args(setting: Setting, output: Path) -> list[str]:
     """Our MP4 arguments with the setting's x264 options instead of ours, and x264's SSIM."""
-    args = mp4_args(output)
-    if setting.codec:
-        keep = []
-        skip = {"-preset", "-tune", "-crf"}
-        items = iter(args)
-        for item in items:
-            if item in skip:
-                next(items)
-                continue
-            keep.append(item)
-        codec = keep.index("libx264") + 1
-        args = keep[:codec] + list(setting.codec) + keep[codec:]
-    output_at = args.index(path_arg(output))
-    return args[:output_at] + ["-x264-params", "ssim=1"] + args[output_at:]
+    if not setting.codec:
+        return mp4_args(output, x264=("ssim=1",))
+    keep = []
+    items = iter(mp4_args(output))
+    for item in items:
+        if item in ("-preset", "-tune", "-crf", "-x264-params"):
+            next(items)
+            continue
+        keep.append(item)
+    codec = keep.index("libx264") + 1
+    return keep[:codec] + list(setting.codec) + ["-x264-params", "ssim=1"] + keep[codec:]
