@@ -94,8 +94,8 @@ class Stage:
         self._turning = [v for v in self.views if getattr(v, "moves_camera", False)]
         for view in self._turning:
             view.ax.set_animated(True)
-        # Trails and loss lines are drawn once and kept (race.draw.growth), not from step 0
-        # on every frame.
+        # Loss lines are drawn once and grown (race.draw.growth), not from step 0 on every
+        # frame: a second background holds them as they stood at the last frame.
         self._growing = Growing(self.height, self.width) \
             if any(hasattr(v, "growing") for v in self.views) else None
 
@@ -262,7 +262,7 @@ class Stage:
         self.counter.paste(self.canvas, step)
         pixels = np.asarray(self.canvas.buffer_rgba())
         for view, (ax, artists) in zip(self.views, per_view):
-            if self._growing is not None:   # the growing lines, and what lies under them
+            if self._growing is not None:   # lines that only grow: just their new part
                 artists = self._growing.draw(pixels, view, artists, step)
             for artist in artists:
                 if artist.get_visible():   # (a 3D line would project itself just to hide)

@@ -55,12 +55,13 @@ class Surface3DView:
     Drawing reaches the whole layout cell the driver gave the axes, not only the square that
     Axes3D keeps for itself, so blit with the figure's bbox (or the cell's).
 
-    Orbiting camera (``render.camera.orbit`` ≠ 0, ``moves_camera`` True): ``background_key(step)``
-    points the camera for that step and returns its azimuth; whenever it changes the driver must
-    redraw the figure (``canvas.draw()``), re-cache the background, then draw ``update(step)``'s
-    artists. Every frame is then a full redraw, independent of the others, so frames can be
-    rendered in parallel (one figure per process). The time of a step is when the schedule first
-    shows it; a driver that knows each frame's time may call ``set_frame_time(t)`` before
+    Orbiting camera (``render.camera.orbit`` ≠ 0, ``moves_camera`` True):
+    ``background_key(step)`` points the camera for that step and returns its azimuth; the
+    driver leaves these axes out of its cached background and draws them again every frame (the
+    surface is a ``SurfaceMesh``, projected and sorted with numpy), then ``update(step)``'s
+    artists. Every frame is then independent of the others, so frames can be rendered in
+    parallel (one figure per process). The time of a step is when the schedule first shows it;
+    a driver that knows each frame's time may call ``set_frame_time(t)`` before
     ``background_key`` for a camera that also turns while the race is held or in slow motion.
     """
 
