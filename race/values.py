@@ -11,6 +11,7 @@ import types
 import typing
 from typing import Any, Iterable, Mapping
 
+from race import colors
 from race.yamlsource import Source, key_name
 
 EXPECTED_COLOR = "expected a colour (a name like 'white', '#00ff00' or 'C1')"
@@ -216,12 +217,8 @@ def describe(value: Any) -> str:
 
 
 def colormaps() -> list[str]:
-    from matplotlib import colormaps as registry
-
-    return sorted(registry)
+    return colors.colormaps()
 
 
 def is_color(value: Any) -> bool:
-    from matplotlib.colors import is_color_like
-
-    return isinstance(value, str) and is_color_like(value)
+    return isinstance(value, str) and colors.is_color(value)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import imageio_ffmpeg
+import pytest
 from PIL import Image
 
 from race.bench import bench_scene, benchmark, frame_costs, naive_surface3d
@@ -97,20 +98,103 @@ def test_the_naive_3d_route_draws_a_colormap_an_orbit_and_trails(tmp_path):
     assert _decoded(tmp_path / "n.gif") == (4, (160, 120))
 
 
-def test_the_breakdown_times_static_blitted_and_redrawn_frames(tmp_path):
+def test_the_breakdown_adds_up_the_parts_of_our_frames(tmp_path):
     lines: list[str] = []
-    benchmark(load_scene(ARTICLE), formats=("gif",), frames=3, size=(160, 100),
-              workdir=tmp_path, echo=lines.append, breakdown=True)
-    found = re.fullmatch(r"ours per frame: static layers ([\d.]+) ms once, blitted ([\d.]+) ms, "
-                         r"redrawn ([\d.]+) ms \(orbiting camera\), without encoding", lines[-1])
-    assert found and all(float(ms) > 0 for ms in found.groups())
+    benchmark(load_scene(BENCH, ["render.loss_panel=right"]), formats=("gif",), frames=4,
+              size=(240, 120), workdir=tmp_path, echo=lines.append, breakdown=True)
+    found = re.fullmatch(r"ours per frame: ([\d.]+) ms CPU \((.*)\); static layers ([\d.]+) ms "
+                         r"once; a full redraw ([\d.]+) ms", lines[-1])
+    assert found, lines[-1]
+    parts = dict(re.fullmatch(r"(.+) ([\d.]+)", part).groups() for part in
+                 found.group(2).split(", "))
+    assert "moving artists" in parts and "loss lines" in parts
+    assert float(found.group(1)) == pytest.approx(sum(map(float, parts.values())), abs=0.2)
+    assert float(found.group(3)) > 0 and float(found.group(4)) > 0
 
 
-def test_with_an_orbiting_camera_every_frame_of_ours_is_a_redraw():
+def test_with_an_orbiting_camera_the_breakdown_names_the_surface_and_every_frame_redraws():
     orbit = load_scene(ARTICLE, ["render.camera.orbit=30"])
     scene = bench_scene(orbit, 3, (160, 100))
     costs = frame_costs(run(scene), frame_steps(scene.render, scene.steps))
-    assert costs["blit"] is None and costs["static"] > 0 and costs["redraw"] > 0
+    assert costs.redraw is None and costs.static > 0
+    assert costs.parts["3D surface"] > 0 and "3D axes" in costs.parts
+    assert costs.frame == pytest.approx(sum(costs.parts.values()))
+
+
+def test_the_encoder_table_encodes_the_same_frames_with_every_setting(tmp_path):
+    from race.bench.encoders import SETTINGS, encoder_table
+
+    scene = bench_scene(load_scene(BENCH), 6, (160, 120))
+    lines: list[str] = []
+    rows = encoder_table(run(scene), frame_steps(scene.render, scene.steps), tmp_path,
+                         echo=lines.append)
+    assert [row.setting for row in rows] == [s.name for s in SETTINGS]
+    assert rows[0].setting == "ours: veryfast, CRF 20, animation, me=dia, bframes=3"
+    for row, line in zip(rows, lines[1:]):
+        assert row.cpu_ms > 0 and row.size > 0 and row.ssim_db is not None and row.ssim_db > 10
+        assert line.startswith(row.setting) and f"{row.ssim_db:.2f}" in line
+    assert "SSIM dB" in lines[0]
+    # a lower CRF keeps more: CRF 20 against CRF 23 at the same preset
+    by_name = {row.setting: row for row in rows}
+    assert rows[0].ssim_db > by_name["veryfast, CRF 23, tune animation"].ssim_db
+    assert list(tmp_path.iterdir()) == []       # the trial files are removed
+
+
+def test_the_benchmark_says_what_it_is_doing_and_how_long_it_will_take(tmp_path, monkeypatch):
+    from race.bench import compare
+
+    monkeypatch.setattr(compare, "ESTIMATE_AFTER", 0.0)
+    progress: list[str] = []
+    benchmark(load_scene(BENCH), formats=("mp4",), frames=5, size=(160, 120), workdir=tmp_path,
+              echo=lambda line: None, encoders=True, progress=progress.append)
+    starts = [line for line in progress if line.startswith("[")]
+    assert [line.split("]")[0] + "]" for line in starts] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+    assert "naive mp4" in starts[1] and "ours mp4" in starts[2] and "H.264" in starts[3]
+    assert any(re.search(r"frames in [\d.]+ s, about \d+ s left", line) for line in progress)
+    assert sum("done in" in line for line in progress) == 4
+
+
+def test_race_bench_orbit_runs_the_orbiting_article_with_its_breakdown(tmp_path):
+    from click.testing import CliRunner
+
+    from race.cli import main
+
+    result = CliRunner().invoke(main, ["bench", "--orbit", "--frames", "3", "--size", "160x100",
+                                       "--no-encoders", "--workdir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("article: surface3d view, 3 frames at 160x100, 2 racers")
+    assert "\nmp4 " in out and "\ngif " not in out
+    assert "3D surface" in out and "ours per frame" in out
+    assert "[1/4] simulating article" in result.stderr
+
+
+def test_race_bench_set_changes_the_scene(tmp_path):
+    from click.testing import CliRunner
+
+    from race.cli import main
+
+    result = CliRunner().invoke(main, ["bench", "--frames", "2", "--size", "160x120",
+                                       "--format", "gif", "--set", "render.view=surface3d",
+                                       "--workdir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("bench_beale: surface3d view, 2 frames at 160x120")
+
+
+def test_the_limits_benchmark_measures_time_memory_and_bytes_per_sample(tmp_path):
+    from race.bench.limits import Case, _scene, limits_benchmark
+
+    lines: list[str] = []
+    cases = (Case("600 starts x 9 steps", _scene(["adam"], 9, [30, 20])),
+             Case("2 racers x 500 steps", _scene(["sgd", "adam"], 500)))
+    rows = limits_benchmark(tmp_path, echo=lines.append, cases=cases)
+    assert [row["samples"] for row in rows] == [6_000, 1_002]
+    for row in rows:
+        assert row["simulate"] > 0 and row["render"] > 0 and row["csv_bytes"] > 0
+        assert row["peak"] >= row["before"] > 0
+    assert lines[1].startswith("600 starts x 9 steps") and "6,000" in lines[1]
+    assert "SAMPLE_BYTES says" in lines[-1]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_engine_benchmark_times_every_optimizer():

@@ -226,6 +226,8 @@ def test_bench_prints_both_routes_and_the_breakdown(tmp_path):
     result = invoke("bench", "article", "--format", "mp4", "--frames", 4, "--size", "160x100",
                     "--workdir", tmp_path, "--breakdown")
     assert result.exit_code == 0, result.output
-    assert "speedup" in result.output and "mp4" in result.output
-    assert "ours per frame: static layers" in result.output
+    assert "speedup" in result.stdout and "mp4" in result.stdout
+    assert "ours per frame: " in result.stdout and "static layers" in result.stdout
+    assert "H.264 setting" in result.stdout            # the encoder table, with mp4
+    assert "[1/5] simulating article" in result.stderr  # progress goes to stderr
     assert (tmp_path / "naive.mp4").stat().st_size > 0 and (tmp_path / "ours.mp4").stat().st_size > 0

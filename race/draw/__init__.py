@@ -85,7 +85,8 @@ def render(race: Race, output: str | os.PathLike, *, progress: Progress | None =
                            for i in picks]
             if wants_parallel(stage.views, len(steps)):
                 # every frame is a full redraw: two processes draw, before any encoder starts
-                pool = ParallelFrames(race, steps, settings.fps, available_workers())
+                pool = ParallelFrames(race, steps, settings.fps, available_workers(),
+                                      stage=stage)
                 frames = iter(pool)
             else:
                 frames = (held_frame(stage, step, number / settings.fps)

@@ -10,8 +10,12 @@ from matplotlib.lines import Line2D
 
 from race.engine import Race
 from race.draw.contour import style_axes
+from race.draw.growth import MAX_LINES, GrowingLine, points_box, reach_pixels
 from race.draw.theme import Theme
 from race.draw.scales import live, loss_range
+
+
+OUTLINE_POINTS = 1.2   # a loss line's outline is this much wider than the line
 
 
 class LossView:
@@ -69,7 +73,7 @@ class LossView:
             color = trajectory.racer.color
             width = 1.8 if n == 1 else 0.9
             for j in range(n):
-                line = Line2D([], [], color=color, linewidth=width, zorder=3)
+                line = GrowingLine([], [], color=color, linewidth=width, zorder=3)
                 line.set_path_effects(_outline(theme, width))
                 ax.add_artist(line)
                 self.lines.append((line, i, j))
@@ -81,6 +85,21 @@ class LossView:
                 marker.set_in_layout(False)   # unclipped, but no reason for more room
                 ax.add_artist(marker)
                 self.markers.append((marker, i))
+
+    def growing(self, since: int, step: int):
+        """The loss lines only grow: (their ids, the display box of their part from ``since``
+        to ``step``, how many pixels they reach beyond their points), for
+        ``race.draw.growth``."""
+        if not self.lines or len(self.lines) > MAX_LINES:
+            return None
+        first = max(since, 0)
+        new = [np.stack(np.broadcast_arrays(np.arange(first, step + 1)[:, None],
+                                            self.race.trajectories[i].losses[first:step + 1]),
+                        axis=-1) for i in self.racers]
+        widest = max(line.get_linewidth() for line, _, _ in self.lines) + OUTLINE_POINTS
+        reach = reach_pixels(self.ax, widest / 2) + 1.0
+        return {id(line) for line, _, _ in self.lines}, points_box(
+            self.ax, np.concatenate([n.reshape(-1, 2) for n in new]), reach), reach
 
     def update(self, step: int) -> list[Artist]:
         moving: list[Artist] = []
@@ -98,11 +117,13 @@ class LossView:
             keep = side == marker.get_marker()
             marker.set_data(np.full(int(keep.sum()), step),
                             np.clip(losses, floor, top)[keep])
+            marker.set_visible(bool(keep.any()))   # most of the ▼ and ▲ have nothing to mark
             moving.append(marker)
         return moving
 
 
 def _outline(theme: Theme, width: float):
     from matplotlib import patheffects
-    return [patheffects.Stroke(linewidth=width + 1.2, foreground=theme.outline, alpha=0.35),
+    return [patheffects.Stroke(linewidth=width + OUTLINE_POINTS, foreground=theme.outline,
+                               alpha=0.35),
             patheffects.Normal()]

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 import numpy as np
-from matplotlib import colors as mcolors
+
+from race import colors as rcolors
 
 # Two colours closer than this (ΔE) are too easily confused for two racers.
 DISTINCT = 20.0
@@ -27,7 +28,8 @@ _SRGB_TO_XYZ = np.array([[0.4124564, 0.3575761, 0.1804375],
 
 def lab(colors: Any) -> np.ndarray:
     """CIELAB (D65) of matplotlib colours (one or a sequence), shape (..., 3)."""
-    rgb = np.asarray(mcolors.to_rgba_array(colors))[:, :3]
+    names = [colors] if isinstance(colors, str) else list(colors)
+    rgb = np.array([rcolors.to_rgb(c) for c in names], dtype=np.float64).reshape(-1, 3)
     linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
     xyz = linear @ _SRGB_TO_XYZ.T / _WHITE
     f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
@@ -78,8 +80,8 @@ def _candidates() -> np.ndarray:
     choice is the same every run)."""
     hues = np.arange(36) / 36.0
     grid = [(h, s, v) for v in (1.0, 0.8, 0.6) for s in (1.0, 0.6) for h in hues]
-    return np.array([mcolors.to_hex(mcolors.hsv_to_rgb(c)) for c in grid])
+    return np.array([rcolors.hsv_to_hex(*c) for c in grid])
 
 
 def _is_color(value: Any) -> bool:
-    return isinstance(value, str) and mcolors.is_color_like(value)
+    return isinstance(value, str) and rcolors.is_color(value)

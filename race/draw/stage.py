@@ -4,7 +4,8 @@ A ``Stage`` owns one Agg figure of exactly ``render.size`` pixels. It draws ever
 once (contours, axes, title, legend), caches that background, and for each frame restores the
 background, draws only the moving artists the views return and hands back the RGBA buffer.
 The background is redrawn only when it changes: a racer diverging (its legend entry says so) or a
-view whose ``background_key`` changes (a moving 3D camera).
+view whose ``background_key`` changes. A view whose camera moves is left out of the cached
+background: each frame restores the rest and draws only that view's axes again.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from race.engine import Race, explained_index
 from race.errors import RenderError
 from race.draw.chrome import (LEGEND_SIZE, PANEL_TITLE_SIZE, build_chrome, racer_label,
                               side_legend)
+from race.draw.growth import Growing
 from race.draw.layout import Pads, Panel, Placement, Rect, map_shape, map_size, place
 from race.draw.loss import LossView
 from race.draw.medium import apply_medium
@@ -87,6 +89,15 @@ class Stage:
         self._background = None
         self._key: Hashable = object()
         self._animated: set[int] = set()
+        # A view whose camera moves redraws its axes every frame; everything else (title,
+        # legend, other panels) stays in the cached background, drawn once.
+        self._turning = [v for v in self.views if getattr(v, "moves_camera", False)]
+        for view in self._turning:
+            view.ax.set_animated(True)
+        # Loss lines are drawn once and grown (race.draw.growth), not from step 0 on every
+        # frame: a second background holds them as they stood at the last frame.
+        self._growing = Growing(self.height, self.width) \
+            if any(hasattr(v, "growing") for v in self.views) else None
 
     # -- building -----------------------------------------------------------------------------
 
@@ -237,28 +248,47 @@ class Stage:
                 if hasattr(view, "set_frame_time"):
                     view.set_frame_time(seconds)
         # the background first (a view may move its camera here), then the moving artists
-        key = (self._legend_key(step), tuple(background_key(v, step) for v in self.views))
+        key = (self._legend_key(step), tuple(background_key(v, step) for v in self.views
+                                             if v not in self._turning))
+        for view in self._turning:
+            background_key(view, step)      # points its camera for this step
         if key != self._key or self._background is None:
             if self._background is None:
                 self._mark_animated([a for v in self.views for a in v.update(step)])
             self._redraw_background(step)
             self._key = key
+        elif self._growing is not None:
+            self._growing.restore(np.asarray(self.canvas.buffer_rgba()), step)
         else:
             self.canvas.restore_region(self._background)
+        if self.counter.sprites is None:
+            self.counter.prepare(self.canvas, self._background)
+        self._draw_turning()
         per_view = [(view.ax, view.update(step)) for view in self.views]
         fresh = [a for _, artists in per_view for a in artists if id(a) not in self._animated]
         if fresh:    # an artist that was not returned before: keep it out of the background
             self._mark_animated(fresh)
             self._redraw_background(step)
-        if self.counter.sprites is None:
-            self.counter.prepare(self.canvas, self._background)
-        if self._live_legend:          # after prepare (which restores the background)
+            self._draw_turning()
+        if self._live_legend:
             self._draw_live_legend(step)
         self.counter.paste(self.canvas, step)
-        for ax, artists in per_view:
+        pixels = np.asarray(self.canvas.buffer_rgba())
+        for view, (ax, artists) in zip(self.views, per_view):
+            if self._growing is not None:   # lines that only grow: just their new part
+                artists = self._growing.draw(pixels, view, artists, step)
             for artist in artists:
-                ax.draw_artist(artist)
-        return np.asarray(self.canvas.buffer_rgba())
+                if artist.get_visible():   # (a 3D line would project itself just to hide)
+                    ax.draw_artist(artist)
+        if self._growing is not None:
+            self._growing.advance(step)
+        return pixels
+
+    def _draw_turning(self) -> None:
+        """Draw the axes of each view whose camera moves (its surface, box and ticks, seen from
+        where the camera is now) over the background; its moving artists come later."""
+        for view in self._turning:
+            self.figure.draw_artist(view.ax)
 
     def _mark_animated(self, artists: list[Artist]) -> None:
         for artist in artists:
@@ -274,6 +304,8 @@ class Stage:
             self._set_legend_texts(step)
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        if self._growing is not None:
+            self._growing.reset(np.asarray(self.canvas.buffer_rgba()))
         self._legend_texts = None
 
     def _draw_live_legend(self, step: int) -> None:

@@ -14,6 +14,7 @@ from mpl_toolkits.mplot3d import art3d, proj3d
 from race.engine import Race
 from race.errors import RenderError
 from race.draw import frame3d, scales, schedule
+from race.draw.mesh3d import SurfaceMesh
 from race.draw.surface3d_geometry import (
     MESH_CELLS, SQUARE_FRACTION, HeightField, Heights, box_aspect, direction, flip_signs, grid,
     light_direction, reference_gradient, shaded_colors, square_faces, surface_arrow_path, z_per_x)
@@ -54,12 +55,13 @@ class Surface3DView:
     Drawing reaches the whole layout cell the driver gave the axes, not only the square that
     Axes3D keeps for itself, so blit with the figure's bbox (or the cell's).
 
-    Orbiting camera (``render.camera.orbit`` ≠ 0, ``moves_camera`` True): ``background_key(step)``
-    points the camera for that step and returns its azimuth; whenever it changes the driver must
-    redraw the figure (``canvas.draw()``), re-cache the background, then draw ``update(step)``'s
-    artists. Every frame is then a full redraw, independent of the others, so frames can be
-    rendered in parallel (one figure per process). The time of a step is when the schedule first
-    shows it; a driver that knows each frame's time may call ``set_frame_time(t)`` before
+    Orbiting camera (``render.camera.orbit`` ≠ 0, ``moves_camera`` True):
+    ``background_key(step)`` points the camera for that step and returns its azimuth; the
+    driver leaves these axes out of its cached background and draws them again every frame (the
+    surface is a ``SurfaceMesh``, projected and sorted with numpy), then ``update(step)``'s
+    artists. Every frame is then independent of the others, so frames can be rendered in
+    parallel (one figure per process). The time of a step is when the schedule first shows it;
+    a driver that knows each frame's time may call ``set_frame_time(t)`` before
     ``background_key`` for a camera that also turns while the race is held or in slow motion.
     """
 
@@ -101,7 +103,8 @@ class Surface3DView:
         frame3d.fit(ax, self._cell, FIT_MARGIN_EM * em, self._azimuths(),
                     None if self.render.box else self._bounds())
         self._camera = None
-        self._clip(self._draw_surface())
+        self._mesh = self._draw_surface()
+        self._clip(self._mesh)
         self._create_moving()
         self._keep_to_cell()
 
@@ -162,8 +165,11 @@ class Surface3DView:
 
     def _keep_to_cell(self) -> None:
         """Clip the box's panes, grid, ticks and labels to the cell: the framing keeps them in
-        it; this is for a camera the scene puts so close that the box must be cut."""
+        it; this is for a camera the scene puts so close that the box must be cut. Without the
+        box none of them is drawn (making the ticks to clip them took 0.1 s)."""
         self.ax.patch.set_visible(False)    # the figure's background shows instead
+        if not self.render.box:
+            return
         for axis in (self.ax.xaxis, self.ax.yaxis, self.ax.zaxis):
             parts = [axis.pane, axis.line, axis.gridlines, axis.label, axis.offsetText]
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
@@ -196,12 +202,13 @@ class Surface3DView:
         faces = np.pad(faces, ((0, 1), (0, 1), (0, 0)), mode="edge")
         if self.render.wireframe:
             alpha = 0.85 if self.render.surface_color is not None else 0.35
-            edge = dict(edgecolor=mcolors.to_rgba(self.theme.wireframe, alpha),
+            edge = dict(edgecolors=[mcolors.to_rgba(self.theme.wireframe, alpha)],
                         linewidth=WIREFRAME_WIDTH)
         else:  # edges in the face colours close the hairline seams between faces
-            edge = dict(edgecolor=faces[:-1, :-1].reshape(-1, 4), linewidth=0.3)
-        return self.ax.plot_surface(x, y, z, facecolors=faces, shade=False, rstride=1, cstride=1,
-                                    antialiased=True, zorder=1, **edge)
+            edge = dict(edgecolors=faces[:-1, :-1].reshape(-1, 4), linewidth=0.3)
+        mesh = SurfaceMesh(x, y, z, faces, antialiased=True, zorder=1, **edge)
+        self.ax.add_collection3d(mesh, autolim=False)
+        return mesh
 
     # -- moving artists -----------------------------------------------------------------------
 

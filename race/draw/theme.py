@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from matplotlib import colors as mcolors
+
+from race.colors import to_rgb
 
 
 @dataclass(frozen=True)
@@ -55,5 +56,5 @@ THEMES = {theme.name: theme for theme in (LIGHT, DARK)}
 
 def mix(a: str, b: str, t: float) -> tuple[float, float, float]:
     """The colour ``t`` of the way from ``a`` to ``b`` (RGB)."""
-    ca, cb = np.array(mcolors.to_rgb(a)), np.array(mcolors.to_rgb(b))
+    ca, cb = np.array(to_rgb(a)), np.array(to_rgb(b))
     return tuple(float(v) for v in (1 - t) * ca + t * cb)

@@ -28,8 +28,12 @@ class View(Protocol):
     - Optional class attribute ``projection`` (e.g. ``"3d"``): the driver creates the view's axes
       with it. Default: a plain 2D axes.
     - Optional method ``background_key(step) -> Hashable``: when its value changes between two
-      frames the driver redraws and re-caches the static layers (a moving camera returns something
-      new every frame; a view whose background never changes need not define it).
+      frames the driver redraws and re-caches the static layers (a view whose background never
+      changes need not define it). A view with ``moves_camera = True`` is left out of the
+      cached background instead and its axes drawn again every frame.
+    - Optional method ``growing(since, step) -> (ids, display box, reach) | None``: the artists
+      (first in ``update``'s order) that only grow, and where they grew since ``since``; the
+      driver then repaints only that box (``race.draw.growth``).
     """
 
     def __init__(self, ax: Axes, race: Race, theme: Theme, racers: tuple[int, ...]) -> None: ...

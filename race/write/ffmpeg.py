@@ -1,17 +1,21 @@
 """Stream raw RGBA frames into imageio-ffmpeg's bundled ffmpeg, encoding in its own process.
 
-Frames are copied into a small queue and a feeder thread writes them to ffmpeg's stdin, so the
-caller draws the next frame while the previous ones are piped and encoded: drawing, piping and
-encoding overlap, and memory stays flat in the number of frames (the queue holds a few frames).
+Each frame goes from the caller's buffer (the canvas itself) straight into ffmpeg's stdin with
+``os.write``: no copy in Python and no feeder thread (a thread that copies and writes frames
+fights the drawing for the GIL; writing in place was ~10% faster, byte-identical). The write
+blocks only while the pipe is full: ffmpeg reads each frame whole into its own queue and
+encodes on its own threads, so drawing and encoding still overlap. The pipe is enlarged to
+hold a frame where the system allows, so a frame is handed over in few system calls. Memory
+stays flat in the number of frames.
 """
 
 from __future__ import annotations
 
-import queue
+import os
 import re
 import subprocess
+import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +23,7 @@ import numpy as np
 from race.errors import RenderError
 from race.signals import die_with_parent
 
-QUEUE_FRAMES = 4
+F_SETPIPE_SZ = 1031      # Linux fcntl: set a pipe's capacity
 ANONYMOUS = re.compile(r"^/proc/self/fd/([0-9]+)$")
 _PREFIX = re.compile(r"^\[[^\]]* @ 0x[0-9a-f]+\]\s*")   # "[vost#0:0 @ 0x5563...] "
 
@@ -49,60 +53,59 @@ class FFmpegPipe:
     """
 
     def __init__(self, width: int, height: int, fps: float, args: list[str],
-                 what: str = "ffmpeg") -> None:
+                 what: str = "ffmpeg", loglevel: str = "error") -> None:
         self.width, self.height, self.what = width, height, what
         self.frame_bytes = width * height * 4
+        self.cpu_seconds: float | None = None     # ffmpeg's CPU time, once finished
+        self.report = ""                          # its messages, kept when finished
+        self._keep_report = loglevel != "error"
         self._log = tempfile.TemporaryFile()
-        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y",
+        command = [ffmpeg_exe(), "-hide_banner", "-loglevel", loglevel, "-y",
                    *raw_input_args(width, height, fps), *args]
         try:
-            self.process = subprocess.Popen(command, stdin=subprocess.PIPE,
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, bufsize=0,
                                             stdout=subprocess.DEVNULL, stderr=self._log,
                                             preexec_fn=die_with_parent,
                                             pass_fds=inherited_files(command))
         except OSError as exc:
             self._log.close()
             raise RenderError(f"cannot start ffmpeg: {exc.strerror or exc}") from None
-        self._queue: queue.Queue = queue.Queue(maxsize=QUEUE_FRAMES)
-        self._error: BaseException | None = None
-        self._feeder = threading.Thread(target=self._feed, name="race-ffmpeg-feeder",
-                                        daemon=True)
-        self._feeder.start()
+        self._stdin = self.process.stdin.fileno()
+        widen_pipe(self._stdin, self.frame_bytes)
         self.frames = 0
 
-    def _feed(self) -> None:
-        stdin = self.process.stdin
-        while True:
-            item = self._queue.get()
-            if item is None:
-                break
-            if self._error is not None:
-                continue              # ffmpeg is gone: keep draining so writers never block
-            try:
-                stdin.write(item)
-            except BaseException as exc:   # BrokenPipeError when ffmpeg exits early
-                self._error = exc
-        try:
-            stdin.close()
-        except OSError:
-            pass
-
     def write(self, frame: np.ndarray) -> None:
-        if self._error is not None or self.process.poll() is not None:
+        """Hand ``frame`` (height, width, 4 uint8, read only during the call) to ffmpeg."""
+        if self.process.poll() is not None:     # gone (and its stdin with it, if we closed it)
             self._fail("stopped early")
         data = np.ascontiguousarray(frame, dtype=np.uint8)
         if data.nbytes != self.frame_bytes:
             raise RenderError(f"frame is {data.shape}, expected ({self.height}, {self.width}, 4)")
-        self._queue.put(data.tobytes())
+        view = memoryview(data).cast("B")
+        try:
+            while view:
+                view = view[os.write(self._stdin, view):]
+        except (BrokenPipeError, ConnectionResetError):   # ffmpeg exited early
+            self._fail("stopped early")
         self.frames += 1
 
     def finish(self) -> None:
-        self._queue.put(None)
-        self._feeder.join()
-        code = self.process.wait()
-        if code != 0 or self._error is not None:
+        self._close_stdin()
+        code = self._reap()
+        if code != 0:
             self._fail(f"exited with status {code}")
+        if self._keep_report:       # e.g. x264's statistics, at loglevel info
+            self._log.seek(0)
+            self.report = self._log.read().decode("utf-8", "replace")
         self._log.close()
+
+    def _reap(self) -> int:
+        """Wait for ffmpeg to exit, noting the CPU time it used."""
+        if self.process.returncode is None:
+            _, status, usage = os.wait4(self.process.pid, 0)
+            self.process.returncode = os.waitstatus_to_exitcode(status)
+            self.cpu_seconds = usage.ru_utime + usage.ru_stime
+        return self.process.returncode
 
     def abort(self) -> None:
         """Kill the encoder (if still running) and reap it; the output is left incomplete."""
@@ -112,21 +115,14 @@ class FFmpegPipe:
     def _stop(self) -> None:
         if self.process.poll() is None:
             self.process.kill()
-        self._drain()
-        self._feeder.join(timeout=5)
+        self._close_stdin()
         self.process.wait()
 
-    def _drain(self) -> None:
-        """Hand the feeder its end marker, discarding queued frames to make room."""
-        while self._feeder.is_alive():
-            try:
-                self._queue.put(None, timeout=0.05)
-                return
-            except queue.Full:
-                try:
-                    self._queue.get_nowait()
-                except queue.Empty:
-                    pass
+    def _close_stdin(self) -> None:
+        try:
+            self.process.stdin.close()
+        except OSError:
+            pass
 
     def _fail(self, how: str) -> None:
         self._stop()
@@ -182,6 +178,23 @@ class FolderPipe:
             self._pipe.abort()
         finally:
             self._folder.cleanup()
+
+
+def widen_pipe(fd: int, size: int) -> None:
+    """Let the pipe on ``fd`` hold up to ``size`` bytes (Linux; capped by
+    /proc/sys/fs/pipe-max-size, 1 MiB by default). Elsewhere, or when refused, it stays as is."""
+    if not sys.platform.startswith("linux"):
+        return
+    import fcntl
+
+    try:
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    except (OSError, ValueError):
+        limit = 1 << 20
+    try:
+        fcntl.fcntl(fd, F_SETPIPE_SZ, max(min(size, limit), 1 << 16))
+    except OSError:
+        pass
 
 
 def summarize(log: bytes) -> str:

@@ -2,7 +2,8 @@
 ffmpeg.
 
 MP4: libx264, yuv420p (plays everywhere, so width and height must be even), ``+faststart`` so
-browsers start playing before the download ends, ``-tune animation`` for flat colours.
+browsers start playing before the download ends, ``-tune animation`` for flat colours (with 3
+B-frames and a diamond motion search: less CPU, the same quality; see ``MP4_X264``).
 WebM: libvpx-vp9 in constant-quality mode, row-multithreaded; yuva420p when the frames are
 transparent (browsers play VP9 with alpha over the page).
 MOV: ProRes 4444 (10-bit, with alpha when transparent): what Keynote, PowerPoint on macOS and
@@ -23,13 +24,20 @@ from race.write.ffmpeg import FFmpegPipe, FolderPipe, path_arg, raw_input_args, 
 
 MP4_CRF = 20
 MP4_PRESET = "veryfast"
+MP4_TUNE = "animation"
+# Over tune animation's 5 B-frames and hexagon search: 3 and a diamond search. Measured with
+# `race bench` (its H.264 table): x264 CPU -15% on an orbiting 3D camera, -4 to -6% on 2D
+# frames, SSIM +0.3 to +0.5 dB, files +0 to +7%.
+MP4_X264 = ("me=dia", "bframes=3")
 WEBM_CRF = 36
 GIF_COLORS = 256
 
 
-def mp4_args(output: Path) -> list[str]:
-    return ["-an", "-c:v", "libx264", "-preset", MP4_PRESET, "-tune", "animation",
-            "-crf", str(MP4_CRF), "-pix_fmt", "yuv420p", "-movflags", "+faststart",
+def mp4_args(output: Path, x264: tuple[str, ...] = ()) -> list[str]:
+    """libx264 in yuv420p, faststart; ``x264`` adds x264 options (key=value)."""
+    return ["-an", "-c:v", "libx264", "-preset", MP4_PRESET, "-tune", MP4_TUNE,
+            "-crf", str(MP4_CRF), "-x264-params", ":".join(MP4_X264 + tuple(x264)),
+            "-pix_fmt", "yuv420p", "-movflags", "+faststart",
             "-fps_mode", "passthrough", "-f", "mp4", path_arg(output)]
 
 

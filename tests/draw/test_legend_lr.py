@@ -50,5 +50,8 @@ def test_frames_after_any_history_equal_fresh_frames(theme):
     result = run(race.load(SCENE, {"render.theme": theme}))
     stage = Stage(result)
     for step in (0, 3, 10, 10, 11, 25, 40, 7):
-        drawn = stage.frame(step).copy()
-        np.testing.assert_array_equal(drawn, Stage(result).frame(step), err_msg=str(step))
+        drawn = stage.frame(step).copy().astype(int)
+        fresh = np.array(Stage(result).frame(step)).astype(int)
+        # lines grown piece by piece (race.draw.growth) may differ from lines drawn whole by a
+        # level of anti-aliasing; a legend's trace would differ by far more
+        assert np.abs(drawn - fresh).max() <= 2, step

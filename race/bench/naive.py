@@ -1,132 +1,29 @@
-"""Benchmark: our renderer against the naive matplotlib route, on the same race, in one run.
+"""The naive routes: the matplotlib script people write, timed against ours.
 
-The naive route is the script people write: build the figure, update the artists in a
-``FuncAnimation`` callback and call ``Animation.save`` with ``FFMpegWriter`` (imageio-ffmpeg's
-ffmpeg, matplotlib's default codec settings) or ``PillowWriter``. For the contour view that is
-``contourf`` + ``contour``; for the 3D view an Axes3D with ``plot_surface`` (the mesh our view
-draws, its colour or colormap, the wireframe as the mesh's edges), balls as markers and the squares
-as ``Poly3DCollection``s (the same geometry as ours). ``Animation.save`` redraws the whole figure,
-surface included, for every frame (on Agg twice: ``draw_idle`` after the callback draws at once,
-then the writer's ``savefig`` draws again); ours draws the static layers once and blits. Both show
-the same frames (the same steps of the same race) at the same size and dpi, in the scene's view.
-
-``breakdown=True`` adds what one of our frames costs: the static layers once, a blitted frame
-(fixed camera) and a fully redrawn one (what an orbiting camera pays every frame).
+Build the figure, update the artists in a ``FuncAnimation`` callback and call ``Animation.save``
+with ``FFMpegWriter`` (imageio-ffmpeg's ffmpeg, matplotlib's default codec settings) or
+``PillowWriter``. For the contour view that is ``contourf`` + ``contour``; for the 3D view an
+Axes3D with ``plot_surface`` (the mesh our view draws, its colour or colormap, the wireframe as
+the mesh's edges, ``view_init`` per frame for an orbiting camera), balls as markers and the
+squares as ``Poly3DCollection``s (the same geometry as ours). ``Animation.save`` redraws the
+whole figure, surface included, for every frame (on Agg twice: ``draw_idle`` after the callback
+draws at once, then the writer's ``savefig`` draws again).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
-import time
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
-from race.engine import Race, run
-from race.errors import RenderError
-from race.draw.schedule import frame_steps
 from race.draw.sizing import figure_inches, frame_dpi
-from race.scene import Scene
+from race.engine import Race
 
-BREAKDOWN_FRAMES = 30   # frames timed per kind for the breakdown, spread over the race
-
-
-def bench_scene(scene: Scene, frames: int, size: tuple[int, int]) -> Scene:
-    """``scene`` set to exactly ``frames`` frames at ``size``, no hold, no timelapse, one panel
-    of its own view (contour or surface3d)."""
-    render = dataclasses.replace(
-        scene.render, size=(int(size[0]), int(size[1])), steps_per_frame=None,
-        duration=frames / scene.render.fps, hold=0.0, timelapse=False, layout="single")
-    return dataclasses.replace(scene, render=render)
+Tick = Callable[[int], None]     # told the number of each frame as the naive route draws it
 
 
-def benchmark(scene: Scene, *, formats=("mp4", "gif"), frames: int = 300,
-              size: tuple[int, int] = (800, 600), workdir: Path,
-              echo: Callable[[str], None] = print, breakdown: bool = False) -> list[dict]:
-    """Render ``scene`` both ways for each format; print and return the timings and sizes."""
-    from race.draw import render
-
-    scene = bench_scene(scene, frames, size)
-    naive = NAIVE_ROUTES[scene.render.view]
-    race = run(scene)
-    steps = frame_steps(scene.render, scene.steps)
-    workdir = Path(workdir)
-    workdir.mkdir(parents=True, exist_ok=True)
-    width, height = scene.render.size
-    echo(f"{scene.name}: {scene.render.view} view, {len(steps)} frames at {width}x{height}, "
-         f"{len(scene.racers)} racers, {scene.steps} steps")
-    echo(f"{'format':<7}{'naive s':>9}{'ours s':>9}{'speedup':>9}"
-         f"{'naive size':>12}{'ours size':>11}{'size ratio':>12}")
-    results = []
-    for fmt in formats:
-        naive_path, ours_path = workdir / f"naive.{fmt}", workdir / f"ours.{fmt}"
-        start = time.perf_counter()
-        try:
-            naive(race, steps, naive_path)
-        except Exception as exc:
-            text = str(exc).strip().splitlines()
-            raise RenderError(f"the naive {fmt} route failed: {type(exc).__name__}"
-                              f"{': ' + text[0] if text else ''}") from exc
-        naive_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        render(race, ours_path)
-        ours_seconds = time.perf_counter() - start
-        row = {"format": fmt, "naive_seconds": naive_seconds, "ours_seconds": ours_seconds,
-               "speedup": naive_seconds / ours_seconds,
-               "naive_bytes": os.path.getsize(naive_path),
-               "ours_bytes": os.path.getsize(ours_path)}
-        row["size_ratio"] = row["ours_bytes"] / row["naive_bytes"]
-        results.append(row)
-        echo(f"{fmt:<7}{naive_seconds:>9.2f}{ours_seconds:>9.2f}{row['speedup']:>8.1f}x"
-             f"{_size(row['naive_bytes']):>12}{_size(row['ours_bytes']):>11}"
-             f"{row['size_ratio']:>12.2f}")
-    if breakdown:
-        costs = frame_costs(race, steps)
-        kinds = f"redrawn {costs['redraw'] * 1e3:.1f} ms (orbiting camera)"
-        if costs["blit"] is not None:
-            kinds = f"blitted {costs['blit'] * 1e3:.1f} ms, {kinds}"
-        echo(f"ours per frame: static layers {costs['static'] * 1e3:.1f} ms once, {kinds}, "
-             "without encoding")
-    return results
-
-
-def frame_costs(race: Race, steps: list[int]) -> dict[str, float | None]:
-    """Seconds for our static layers (once), and per blitted and per fully redrawn frame, each
-    read back as a writer would, timed over up to ``BREAKDOWN_FRAMES`` of ``steps``. With an
-    orbiting camera every frame is a redraw and ``blit`` is None."""
-    from race.draw.stage import Stage
-
-    picks = [steps[int(i)] for i in
-             np.unique(np.rint(np.linspace(0, len(steps) - 1, BREAKDOWN_FRAMES)))]
-    start = time.perf_counter()
-    stage = Stage(race)
-    try:
-        stage.frame(picks[0]).tobytes()
-        static = time.perf_counter() - start
-        moving = any(getattr(view, "moves_camera", False) for view in stage.views)
-
-        def per_frame(redraw: bool) -> float:
-            begin = time.perf_counter()
-            for number, step in enumerate(picks):
-                if redraw:
-                    stage.canvas.draw()    # every static layer again, as a moving camera does
-                stage.frame(step, number / race.scene.render.fps).tobytes()
-            return (time.perf_counter() - begin) / len(picks)
-
-        if moving:                         # the stage redraws every frame by itself
-            return {"static": static, "blit": None, "redraw": per_frame(False)}
-        return {"static": static, "blit": per_frame(False), "redraw": per_frame(True)}
-    finally:
-        stage.close()
-
-
-def _size(count: int) -> str:
-    return f"{count / 1e6:.2f} MB" if count >= 1e5 else f"{count / 1e3:.1f} kB"
-
-
-def naive_contour(race: Race, steps: list[int], output: Path) -> None:
+def naive_contour(race: Race, steps: list[int], output: Path, tick: Tick | None = None) -> None:
     """The plain matplotlib script for the contour view, redrawn in full by Animation.save."""
     from matplotlib import colors
     from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -198,10 +95,11 @@ def naive_contour(race: Race, steps: list[int], output: Path) -> None:
         counter.set_text(f"step {step}")
         return []
 
-    _save(fig, update, len(steps), settings.fps, output, theme.background)
+    _save(fig, update, len(steps), settings.fps, output, theme.background, tick)
 
 
-def naive_surface3d(race: Race, steps: list[int], output: Path) -> None:
+def naive_surface3d(race: Race, steps: list[int], output: Path,
+                    tick: Tick | None = None) -> None:
     """The plain matplotlib script for the 3D view: ``plot_surface`` of the same mesh, balls and
     squares updated in the callback, the whole figure redrawn by Animation.save every frame."""
     from matplotlib import colors
@@ -302,7 +200,7 @@ def naive_surface3d(race: Race, steps: list[int], output: Path) -> None:
         counter.set_text(f"step {step}")
         return []
 
-    _save(fig, update, len(steps), settings.fps, output, theme.background)
+    _save(fig, update, len(steps), settings.fps, output, theme.background, tick)
 
 
 NAIVE_ROUTES = {"contour": naive_contour, "surface3d": naive_surface3d}
@@ -312,13 +210,19 @@ def _label(trajectory) -> str:
     return f"{trajectory.racer.label} (lr {getattr(trajectory.racer.config, 'lr', '')})"
 
 
-def _save(fig, update, frames: int, fps: float, output: Path, facecolor: str) -> None:
+def _save(fig, update, frames: int, fps: float, output: Path, facecolor: str,
+          tick: Tick | None = None) -> None:
     """``FuncAnimation`` + ``Animation.save``: Pillow for GIF, imageio-ffmpeg's ffmpeg else."""
     import imageio_ffmpeg
     import matplotlib
     from matplotlib import animation
 
-    anim = animation.FuncAnimation(fig, update, frames=frames, blit=False, repeat=False)
+    def ticked(frame: int):
+        if tick is not None:
+            tick(frame)
+        return update(frame)
+
+    anim = animation.FuncAnimation(fig, ticked, frames=frames, blit=False, repeat=False)
     output = Path(output)
     if output.suffix == ".gif":
         writer = animation.PillowWriter(fps=fps)
@@ -332,28 +236,3 @@ def _save(fig, update, frames: int, fps: float, output: Path, facecolor: str) ->
     anim.save(str(output), writer=writer, savefig_kwargs={"facecolor": facecolor})
 
 
-def engine_benchmark(*, starts: int = 10_000, steps: int = 1_000, surface: str = "rosenbrock",
-                     echo: Callable[[str], None] = print) -> dict[str, float]:
-    """Seconds for the engine to run ``starts`` racer-starts for ``steps`` steps, per optimizer
-    (the best of three runs, so the figure is the engine's, not the machine's other jobs')."""
-    from race.optimizers import OPTIMIZERS
-    from race.engine import run_racer
-    from race.scene import Racer
-    from race.surfaces import SURFACES
-
-    field = SURFACES[surface]
-    rng = np.random.default_rng(0)
-    (x0, x1), (y0, y1) = field.xlim, field.ylim
-    points = tuple(zip(rng.uniform(x0, x1, starts).tolist(), rng.uniform(y0, y1, starts).tolist()))
-    echo(f"engine: {starts:,} starts x {steps:,} steps on {surface}, best of 3")
-    seconds = {}
-    for name, optimizer in OPTIMIZERS.items():
-        racer = Racer(name, optimizer.config(lr=1e-4), name, "k", points)
-        runs = []
-        for _ in range(3):
-            begin = time.perf_counter()
-            run_racer(field, racer, steps)
-            runs.append(time.perf_counter() - begin)
-        seconds[name] = min(runs)
-        echo(f"{name:<10}{seconds[name]:>7.2f} s")
-    return seconds
