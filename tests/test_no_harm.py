@@ -13,7 +13,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -52,6 +54,20 @@ def make_tree(root: Path) -> None:
     (root / "outside.txt").write_text("above the working folder")
 
 
+@contextmanager
+def working_tree() -> Iterator[Path]:
+    """A fresh tree (``make_tree``) to run in, its ``work`` folder current; removed after."""
+    root = Path(tempfile.mkdtemp(prefix="race-harm-"))
+    here = os.getcwd()
+    try:
+        make_tree(root)
+        os.chdir(root / "work")
+        yield root
+    finally:
+        os.chdir(here)
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def snapshot(root: Path) -> dict[str, object]:
     found = {}
     for path in sorted(root.rglob("*")):
@@ -79,12 +95,8 @@ COMMANDS = st.sampled_from(["render", "preview", "simulate"])
 def test_no_run_touches_what_it_was_not_asked_to_write(command, folder, name, ending, force,
                                                        via_scene):
     output = f"{folder}{name}{ending}"
-    root = Path(tempfile.mkdtemp(prefix="race-harm-"))
-    here = os.getcwd()
-    try:
-        make_tree(root)
+    with working_tree() as root:
         work = root / "work"
-        os.chdir(work)
         args = [command, "scene.yaml"]
         if via_scene and command == "render":
             (work / "scene.yaml").write_text(SCENE + f"output: {output!r}\n")
@@ -105,9 +117,6 @@ def test_no_run_touches_what_it_was_not_asked_to_write(command, folder, name, en
         leftovers = [k for k in set(after) - set(before) if ".race-" in k and MANIFEST not in k
                      or k.endswith(".tmp")]
         assert not leftovers, (args, leftovers)
-    finally:
-        os.chdir(here)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 def allowed_changes(work: Path, output: str, succeeded: bool):
@@ -136,12 +145,8 @@ def test_no_build_touches_what_it_was_not_asked_to_write(folder, name, force):
     """`race build scene.yaml -o OUT_DIR` writes OUT_DIR/scene.gif and its manifest, nothing
     else, wherever OUT_DIR points in the tree (or it is refused, changing nothing)."""
     out_dir = f"{folder}{name}" or "."
-    root = Path(tempfile.mkdtemp(prefix="race-harm-"))
-    here = os.getcwd()
-    try:
-        make_tree(root)
+    with working_tree() as root:
         work = root / "work"
-        os.chdir(work)
         args = ["build", "scene.yaml", "-o", out_dir, "-j", "1"] + (["--force"] if force else [])
         before = snapshot(root)
         result = CliRunner().invoke(main, args)
@@ -158,6 +163,3 @@ def test_no_build_touches_what_it_was_not_asked_to_write(folder, name, force):
                 ), (args, key, before.get(key), after.get(key))
         leftovers = [k for k in set(after) - set(before) if ".race-" in k and "build" not in k]
         assert not leftovers, (args, leftovers)
-    finally:
-        os.chdir(here)
-        shutil.rmtree(root, ignore_errors=True)
